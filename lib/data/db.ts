@@ -1,0 +1,41 @@
+import { ValidationError } from "../errors.ts";
+import { keys } from "./keys.ts";
+import { isTimeZone } from "./time_buckets.ts";
+
+/** An open store: the KV handle plus the campus time zone its month counters are kept in. */
+export interface Db {
+  kv: Deno.Kv;
+  timeZone: string;
+}
+
+/**
+ * Wraps an open KV as a helpdesk store. Month counters depend on the time zone, so a store whose counters
+ * were built for another zone is refused rather than silently mixing two calendars.
+ */
+export async function openDb(kv: Deno.Kv, options: { timeZone?: string } = {}): Promise<Db> {
+  const timeZone = options.timeZone ?? "UTC";
+  if (!isTimeZone(timeZone)) throw new ValidationError(`unknown time zone "${timeZone}"`, "timeZone");
+  const stored = await kv.get<string>(keys.timeZone());
+  if (stored.value === null) {
+    await kv.atomic().check(stored).set(keys.timeZone(), timeZone).commit();
+  } else if (stored.value !== timeZone) {
+    throw new Error(
+      `this store's month counters are kept in time zone "${stored.value}", not "${timeZone}": ` +
+        `set HELPDESK_TIMEZONE=${stored.value}, or rebuild them with "deno task verify --repair"`,
+    );
+  }
+  return { kv, timeZone };
+}
+
+/** Opens a read-only view for processes that must not write (the analytics services): no time zone marker is set. */
+export async function openReadOnlyDb(kv: Deno.Kv, options: { timeZone?: string } = {}): Promise<Db> {
+  const timeZone = options.timeZone ?? "UTC";
+  if (!isTimeZone(timeZone)) throw new ValidationError(`unknown time zone "${timeZone}"`, "timeZone");
+  const stored = await kv.get<string>(keys.timeZone());
+  if (stored.value !== null && stored.value !== timeZone) {
+    throw new Error(
+      `this store's month counters are kept in time zone "${stored.value}", not "${timeZone}"`,
+    );
+  }
+  return { kv, timeZone };
+}

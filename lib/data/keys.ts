@@ -1,0 +1,53 @@
+/**
+ * Every Deno KV key of Campus Helpdesk is built here and nowhere else.
+ *
+ * Records live under their own prefix; indexes (`*_by_*`) store only the ticket id; `stats_*` keys are
+ * Deno.KvU64 counters kept in the same atomic commit as the change they count.
+ */
+import type { Category } from "../categories.ts";
+import type { Status } from "./types.ts";
+
+/** Level names of the opening-time buckets used to count unclosed tickets, finest first. */
+export type BucketLevel = "hour" | "day" | "block";
+
+/** Builders for every key in the store. */
+export const keys = {
+  /** Marks which campus time zone the month counters were built for. */
+  timeZone: () => ["meta", "time_zone"],
+  ticketPrefix: () => ["tickets"],
+  ticket: (id: string) => ["tickets", id],
+  byStatusPrefix: (status: Status) => ["tickets_by_status", status],
+  byStatus: (status: Status, id: string) => ["tickets_by_status", status, id],
+  byStatusCategoryPrefix: (status: Status, category: Category) => [
+    "tickets_by_status_category",
+    status,
+    category,
+  ],
+  byStatusCategory: (status: Status, category: Category, id: string) => [
+    "tickets_by_status_category",
+    status,
+    category,
+    id,
+  ],
+  unclosedByOpenedAtPrefix: () => ["tickets_unclosed_by_opened_at"],
+  unclosedByOpenedAt: (openedMs: number, id: string) => ["tickets_unclosed_by_opened_at", openedMs, id],
+  messagePrefix: (ticketId: string) => ["messages_by_ticket", ticketId],
+  message: (ticketId: string, messageId: string) => ["messages_by_ticket", ticketId, messageId],
+  correctionPrefix: () => ["classifier_corrections"],
+  correction: (ticketId: string) => ["classifier_corrections", ticketId],
+  countByStatusCategory: (status: Status, category: Category) => [
+    "stats_tickets_by_status_category",
+    status,
+    category,
+  ],
+  closedByOpenMonthPrefix: () => ["stats_closed_by_open_month"],
+  closedByOpenMonth: (month: string) => ["stats_closed_by_open_month", month],
+  resolutionMsByOpenMonthPrefix: () => ["stats_resolution_ms_by_open_month"],
+  resolutionMsByOpenMonth: (month: string) => ["stats_resolution_ms_by_open_month", month],
+  unclosedByOpenBucketPrefix: (level: BucketLevel) => ["stats_unclosed_by_open_bucket", level],
+  unclosedByOpenBucket: (
+    level: BucketLevel,
+    index: number,
+  ) => ["stats_unclosed_by_open_bucket", level, index],
+  firstOpenedAt: () => ["stats_first_opened_at"],
+} as const;

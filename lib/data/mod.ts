@@ -1,0 +1,10 @@
+/**
+ * The data API: the only code that touches Deno KV. The web app, the analytics services, the CLI tools and
+ * the tests all go through these functions.
+ */
+export * from "./db.ts";
+export * from "./types.ts";
+export * from "./tickets.ts";
+export * from "./messages.ts";
+export * from "./corrections.ts";
+export * from "./stats.ts";

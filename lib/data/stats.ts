@@ -1,0 +1,103 @@
+/**
+ * Reads of the analytics counters. Every function here costs a fixed number of KV reads (or, for the
+ * partial hours at a period's edges, reads proportional to the tickets opened in those hours), never a
+ * scan of all tickets.
+ */
+import { CATEGORIES, type Category } from "../categories.ts";
+import type { Db } from "./db.ts";
+import { keys } from "./keys.ts";
+import { coverRange, monthOf, monthsBetween } from "./time_buckets.ts";
+import { type Status, STATUSES } from "./types.ts";
+
+/** Ticket counts per status and category. */
+export type StatusCategoryCounts = Record<Status, Record<Category, number>>;
+
+/** How many tickets there are of each status and category (nine counters, one read). */
+export async function countByStatusCategory(db: Db): Promise<StatusCategoryCounts> {
+  const pairs = STATUSES.flatMap((status) => CATEGORIES.map((category) => ({ status, category })));
+  const entries = await db.kv.getMany<Deno.KvU64[]>(
+    pairs.map(({ status, category }) => keys.countByStatusCategory(status, category)),
+  );
+  const counts = Object.fromEntries(
+    STATUSES.map((s) => [s, Object.fromEntries(CATEGORIES.map((c) => [c, 0]))]),
+  ) as StatusCategoryCounts;
+  pairs.forEach(({ status, category }, i) => {
+    counts[status][category] = Number(entries[i].value?.value ?? 0n);
+  });
+  return counts;
+}
+
+async function sumRange(kv: Deno.Kv, prefix: Deno.KvKey, start: Deno.KvKeyPart, end: Deno.KvKeyPart) {
+  let total = 0n;
+  const selector = { start: [...prefix, start], end: [...prefix, end] };
+  for await (const entry of kv.list<Deno.KvU64>(selector, { batchSize: 500 })) total += entry.value.value;
+  return total;
+}
+
+/** How many tickets opened in [fromMs, toMs) are not closed. */
+export async function countUnclosedOpenedBetween(db: Db, fromMs: number, toMs: number): Promise<number> {
+  const { exact, runs } = coverRange(fromMs, toMs);
+  const parts = await Promise.all([
+    ...exact.map(([from, to]) => sumExact(db.kv, from, to)),
+    ...runs.map((run) => sumRange(db.kv, keys.unclosedByOpenBucketPrefix(run.level), run.start, run.end)),
+  ]);
+  return Number(parts.reduce((a, b) => a + b, 0n));
+}
+
+async function sumExact(kv: Deno.Kv, fromMs: number, toMs: number): Promise<bigint> {
+  const prefix = keys.unclosedByOpenedAtPrefix();
+  let count = 0n;
+  for await (const _ of kv.list({ start: [...prefix, fromMs], end: [...prefix, toMs] }, { batchSize: 500 })) {
+    count++;
+  }
+  return count;
+}
+
+/** Closed-ticket count and mean resolution time of the tickets opened in one month. */
+export interface MonthResolution {
+  month: string;
+  closed: number;
+  averageHours: number | null;
+}
+
+/**
+ * Resolution time per opening month (campus time zone), for every month from the first ticket's to the
+ * current one, optionally narrowed to [from, to] ("YYYY-MM"). Empty when there are no tickets.
+ */
+export async function resolutionByOpenMonth(
+  db: Db,
+  now: Date,
+  range: { from?: string; to?: string } = {},
+): Promise<MonthResolution[]> {
+  const first = await db.kv.get<Deno.KvU64>(keys.firstOpenedAt());
+  if (first.value === null) return [];
+  const firstMonth = monthOf(Number(first.value.value), db.timeZone);
+  const nowMonth = monthOf(now.getTime(), db.timeZone);
+  const lastMonth = nowMonth > firstMonth ? nowMonth : firstMonth;
+  const months = monthsBetween(firstMonth, lastMonth).filter((m) =>
+    (!range.from || m >= range.from) && (!range.to || m <= range.to)
+  );
+  if (months.length === 0) return [];
+  const after = months[months.length - 1] + "\0";
+  const [closed, totals] = await Promise.all([
+    readMonthCounters(db.kv, keys.closedByOpenMonthPrefix(), months[0], after),
+    readMonthCounters(db.kv, keys.resolutionMsByOpenMonthPrefix(), months[0], after),
+  ]);
+  return months.map((month) => {
+    const count = closed.get(month) ?? 0n;
+    const totalMs = totals.get(month) ?? 0n;
+    return {
+      month,
+      closed: Number(count),
+      averageHours: count === 0n ? null : Number(totalMs) / Number(count) / 3_600_000,
+    };
+  });
+}
+
+async function readMonthCounters(kv: Deno.Kv, prefix: Deno.KvKey, from: string, end: string) {
+  const values = new Map<string, bigint>();
+  for await (const entry of kv.list<Deno.KvU64>({ start: [...prefix, from], end: [...prefix, end] })) {
+    values.set(entry.key[entry.key.length - 1] as string, entry.value.value);
+  }
+  return values;
+}

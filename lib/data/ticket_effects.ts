@@ -1,0 +1,66 @@
+/**
+ * What one ticket record contributes to the indexes and counters. Writes apply the difference between
+ * the record before and after a change; `deno task verify` sums the same contributions over all records,
+ * so the two can never disagree about what should be stored.
+ */
+import { keys } from "./keys.ts";
+import { bucketsOf, monthOf } from "./time_buckets.ts";
+import type { TicketRecord } from "./types.ts";
+
+/** Index keys (each storing the ticket id) and counter increments one ticket record accounts for. */
+export interface Contributions {
+  indexes: Deno.KvKey[];
+  counters: Map<string, { key: Deno.KvKey; delta: bigint }>;
+}
+
+const U64_MODULUS = 1n << 64n;
+
+/** The index entries and counter increments of one ticket record. */
+export function contributionsOf(ticket: TicketRecord, timeZone: string): Contributions {
+  const openedMs = Date.parse(ticket.openedAt);
+  const indexes: Deno.KvKey[] = [
+    keys.byStatus(ticket.status, ticket.id),
+    keys.byStatusCategory(ticket.status, ticket.category, ticket.id),
+  ];
+  const counters = new Map<string, { key: Deno.KvKey; delta: bigint }>();
+  const add = (key: Deno.KvKey, delta: bigint) => {
+    const id = JSON.stringify(key);
+    counters.set(id, { key, delta: (counters.get(id)?.delta ?? 0n) + delta });
+  };
+  add(keys.countByStatusCategory(ticket.status, ticket.category), 1n);
+  if (ticket.status === "closed") {
+    const month = monthOf(openedMs, timeZone);
+    add(keys.closedByOpenMonth(month), 1n);
+    add(keys.resolutionMsByOpenMonth(month), BigInt(Date.parse(ticket.closedAt!) - openedMs));
+  } else {
+    indexes.push(keys.unclosedByOpenedAt(openedMs, ticket.id));
+    for (const { level, index } of bucketsOf(openedMs)) add(keys.unclosedByOpenBucket(level, index), 1n);
+  }
+  return { indexes, counters };
+}
+
+/**
+ * Adds to `op` the index and counter mutations that turn the state of `before` (null for a new ticket)
+ * into that of `after`. Counters are Deno.KvU64, which only add; a decrement adds its two's complement.
+ */
+export function applyTicketEffects(
+  op: Deno.AtomicOperation,
+  before: TicketRecord | null,
+  after: TicketRecord,
+  timeZone: string,
+): void {
+  const old = before ? contributionsOf(before, timeZone) : { indexes: [], counters: new Map() };
+  const next = contributionsOf(after, timeZone);
+  const nextIndexIds = new Set(next.indexes.map((key) => JSON.stringify(key)));
+  for (const key of old.indexes) if (!nextIndexIds.has(JSON.stringify(key))) op.delete(key);
+  for (const key of next.indexes) op.set(key, after.id);
+
+  const deltas = new Map(next.counters);
+  for (const [id, { key, delta }] of old.counters) {
+    deltas.set(id, { key, delta: (deltas.get(id)?.delta ?? 0n) - delta });
+  }
+  for (const { key, delta } of deltas.values()) {
+    if (delta !== 0n) op.sum(key, ((delta % U64_MODULUS) + U64_MODULUS) % U64_MODULUS);
+  }
+  op.min(keys.firstOpenedAt(), BigInt(Date.parse(after.openedAt)));
+}

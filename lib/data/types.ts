@@ -1,0 +1,54 @@
+import type { Category } from "../categories.ts";
+
+/** The statuses a ticket moves through, in order. */
+export const STATUSES = ["open", "active", "closed"] as const;
+
+/** A ticket status. */
+export type Status = typeof STATUSES[number];
+
+/** Who is acting: a reporter (simple user) or helpdesk staff. */
+export type Role = "reporter" | "helpdesk";
+
+/** All roles, for validation. */
+export const ROLES = ["reporter", "helpdesk"] as const satisfies readonly Role[];
+
+/** Where a ticket's category came from: the classifier or a staff correction. */
+export type CategorySource = "auto" | "staff";
+
+/** A ticket as stored under its primary key (times are ISO 8601 UTC strings). */
+export interface TicketRecord {
+  id: string;
+  description: string;
+  category: Category;
+  categorySource: CategorySource;
+  /** Classifier probability of the auto category; null once staff set it. */
+  categoryConfidence: number | null;
+  status: Status;
+  openedAt: string;
+  activatedAt: string | null;
+  closedAt: string | null;
+  updatedAt: string;
+}
+
+/** A stored ticket together with its version (the KV versionstamp of its record). */
+export interface Ticket extends TicketRecord {
+  version: string;
+}
+
+/** One message of a ticket's thread. */
+export interface Message {
+  id: string;
+  ticketId: string;
+  authorRole: Role;
+  authorName: string | null;
+  text: string;
+  createdAt: string;
+}
+
+/** A staff correction of a ticket's category, kept so the classifier can learn from it. */
+export interface CategoryCorrection {
+  ticketId: string;
+  text: string;
+  category: Category;
+  correctedAt: string;
+}

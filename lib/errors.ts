@@ -1,0 +1,51 @@
+/** Base class of every expected failure; `status` is the HTTP status it maps to. */
+export class HelpdeskError extends Error {
+  /** Creates an error with its HTTP status and, where one field is at fault, that field. */
+  constructor(message: string, readonly status: number, readonly field?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: a field is missing, too long, or of the wrong kind (400). */
+export class ValidationError extends HelpdeskError {
+  /** Names the field at fault so pages can show the message next to it. */
+  constructor(message: string, field?: string) {
+    super(message, 400, field);
+  }
+}
+
+/** The role of the request may not do this (403). */
+export class ForbiddenError extends HelpdeskError {
+  /** Explains what the role may not do. */
+  constructor(message: string) {
+    super(message, 403);
+  }
+}
+
+/** The thing does not exist, or is not visible to this role (404). */
+export class NotFoundError extends HelpdeskError {
+  /** Names what was not found. */
+  constructor(message = "ticket not found") {
+    super(message, 404);
+  }
+}
+
+/** The ticket changed since the client read it, or is closed for writing (409). */
+export class ConflictError extends HelpdeskError {
+  /** Explains the conflict; the client should reload before trying again. */
+  constructor(
+    message = "the ticket was changed since you opened it; reload it and try again",
+    field?: string,
+  ) {
+    super(message, 409, field);
+  }
+}
+
+/** A status change outside open → active → closed (422). */
+export class TransitionError extends HelpdeskError {
+  /** Names the refused transition. */
+  constructor(message: string) {
+    super(message, 422, "status");
+  }
+}
