@@ -19,3 +19,43 @@ export function manualClock(start = "2026-03-10T09:00:00.000Z") {
     },
   };
 }
+
+/** Island chunk URLs for tests that render pages without building the bundles. */
+export const FAKE_MANIFEST = {
+  runtime: "/static/build/runtime-test.js",
+  islands: {
+    TicketEditor: "/static/build/TicketEditor-test.js",
+    LiveThread: "/static/build/LiveThread-test.js",
+    AnalyticsChart: "/static/build/AnalyticsChart-test.js",
+  },
+};
+
+/** A web app on a fresh in-memory store with a manual clock, for `app.request()` tests. */
+export async function testApp(timeZone = "UTC") {
+  const { createHelpdesk } = await import("../lib/helpdesk.ts");
+  const { createApp } = await import("../routes/app.tsx");
+  const db = await memoryDb(timeZone);
+  const clock = manualClock();
+  const helpdesk = await createHelpdesk(db, { now: clock.now });
+  const app = createApp({ helpdesk, manifest: FAKE_MANIFEST });
+  return { app, db, helpdesk, clock, close: () => db.kv.close() };
+}
+
+/** Sends a JSON API call as a role; `role: null` sends no role header. */
+export function api(
+  app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
+  role: "reporter" | "helpdesk" | null | string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const h: Record<string, string> = { ...headers };
+  if (role !== null) h["x-helpdesk-role"] = role;
+  if (body !== undefined) h["content-type"] = "application/json";
+  return Promise.resolve(app.request(`/api/v1${path}`, {
+    method,
+    headers: h,
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  }));
+}

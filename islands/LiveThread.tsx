@@ -1,0 +1,132 @@
+/**
+ * A ticket's thread. Without JavaScript it is a list and a plain form; hydrated, it receives new
+ * messages live over server-sent events, posts through the JSON API, and keeps the shared ticket signal
+ * current so the editor knows when someone else changed the ticket.
+ */
+import type { Signal } from "@preact/signals";
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import type { Message, Role } from "../lib/data/types.ts";
+import { FieldError } from "../components/FieldError.tsx";
+import { formatTime } from "../components/Time.tsx";
+import type { EditableTicket } from "./TicketEditor.tsx";
+
+/** Props of the live thread. */
+export interface LiveThreadProps {
+  ticket: Signal<EditableTicket>;
+  messages: Message[];
+  role: Role;
+  /** A refused message to show again, with its error. */
+  draft?: string | null;
+  error?: string | null;
+}
+
+/** The messages under a ticket and the form to write one. */
+export default function LiveThread(props: LiveThreadProps) {
+  const messages = useSignal(props.messages);
+  const text = useSignal(props.draft ?? "");
+  const error = useSignal(props.error ?? null);
+  const sending = useSignal(false);
+  const live = useSignal(false);
+  const ticketId = props.ticket.peek().id;
+
+  useEffect(() => {
+    const last = messages.peek().at(-1)?.id ?? "";
+    const source = new EventSource(`/tickets/${ticketId}/events?after=${encodeURIComponent(last)}`);
+    source.addEventListener("open", () => live.value = true);
+    source.addEventListener("error", () => live.value = false);
+    source.addEventListener("message", (event) => add(JSON.parse((event as MessageEvent).data)));
+    source.addEventListener("ticket", (event) => {
+      const ticket = JSON.parse((event as MessageEvent).data) as EditableTicket;
+      if (ticket.version !== props.ticket.peek().version) props.ticket.value = ticket;
+      if (ticket.status === "closed") source.close();
+    });
+    return () => source.close();
+  }, [ticketId]);
+
+  function add(message: Message) {
+    if (messages.peek().some((m) => m.id === message.id)) return;
+    messages.value = [...messages.peek(), message].sort((a, b) => a.id < b.id ? -1 : 1);
+  }
+
+  async function send(event: Event) {
+    event.preventDefault();
+    if (sending.value) return;
+    sending.value = true;
+    error.value = null;
+    try {
+      const res = await fetch(`/api/v1/tickets/${ticketId}/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text: text.value }),
+      });
+      const answer = await res.json();
+      if (res.ok) {
+        add(answer);
+        text.value = "";
+      } else {
+        error.value = answer.error ?? "Could not send the message";
+      }
+    } catch {
+      error.value = "Could not reach the server; your message is kept, try again.";
+    } finally {
+      sending.value = false;
+    }
+  }
+
+  const closed = props.ticket.value.status === "closed";
+  return (
+    <section class="thread" aria-labelledby="thread-heading">
+      <div class="thread__head">
+        <h2 id="thread-heading" class="section-title">Conversation</h2>
+        {live.value && !closed && <span class="live-dot">Live</span>}
+      </div>
+      {messages.value.length === 0
+        ? <p class="muted thread__empty">No messages yet.</p>
+        : (
+          <ol class="thread__list" aria-live="polite">
+            {messages.value.map((m) => (
+              <li key={m.id} class={`bubble bubble--${m.authorRole}`}>
+                <div class="bubble__meta">
+                  <span class="bubble__author">
+                    {m.authorName ?? (m.authorRole === "helpdesk" ? "Helpdesk" : "Reporter")}
+                  </span>
+                  {m.authorName && (
+                    <span class="bubble__role">{m.authorRole === "helpdesk" ? "Helpdesk" : "Reporter"}</span>
+                  )}
+                  <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
+                </div>
+                <p class="bubble__text">{m.text}</p>
+              </li>
+            ))}
+          </ol>
+        )}
+      {closed
+        ? <p class="muted thread__closed">This ticket is closed; its conversation is read-only.</p>
+        : (
+          <form class="thread__form" method="post" action={`/tickets/${ticketId}/messages`} onSubmit={send}>
+            <div class="field">
+              <label for="message-text">Write a message</label>
+              <textarea
+                id="message-text"
+                name="text"
+                rows={3}
+                maxLength={5000}
+                required
+                aria-invalid={error.value ? "true" : undefined}
+                aria-describedby={error.value ? "message-error" : undefined}
+                value={text.value}
+                onInput={(e) => text.value = (e.target as HTMLTextAreaElement).value}
+              />
+              <FieldError id="message-error" message={error.value} />
+            </div>
+            <div class="form-actions">
+              <button type="submit" class="button" disabled={sending.value}>
+                {sending.value ? "Sending…" : "Send message"}
+              </button>
+            </div>
+          </form>
+        )}
+    </section>
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * The helpdesk's rules, shared by the JSON API and the pages: who may see and change what, the status
+ * path, and how categories follow descriptions. Input arrives already validated by lib/schemas.ts.
+ */
+import type { Category } from "./categories.ts";
+import { type Classifier, createClassifier, LOW_CONFIDENCE_THRESHOLD } from "./classifier/mod.ts";
+import {
+  addMessage,
+  createTicket,
+  type Db,
+  getTicket,
+  listCorrections,
+  listMessages,
+  listTickets,
+  type Message,
+  type Role,
+  type Status,
+  type Ticket,
+  type TicketPage,
+  type TicketRecord,
+  updateTicket,
+} from "./data/mod.ts";
+import { writeCorrection } from "./data/corrections.ts";
+import { ConflictError, ForbiddenError, NotFoundError, TransitionError } from "./errors.ts";
+
+/** Everything the rules need: the store, the classifier and a clock. */
+export interface Helpdesk {
+  db: Db;
+  classifier: Classifier;
+  now: () => Date;
+}
+
+/** Builds the helpdesk on a store, teaching the classifier every stored staff correction. */
+export async function createHelpdesk(db: Db, options: { now?: () => Date } = {}): Promise<Helpdesk> {
+  const corrections = await listCorrections(db);
+  return { db, classifier: createClassifier(corrections), now: options.now ?? (() => new Date()) };
+}
+
+/** The statuses a role may see. */
+export function visibleStatuses(role: Role): Status[] {
+  return role === "helpdesk" ? ["open", "active", "closed"] : ["open", "active"];
+}
+
+/** Tells whether staff should check a ticket's category: chosen automatically with low confidence. */
+export function needsCategoryCheck(ticket: TicketRecord): boolean {
+  return ticket.categorySource === "auto" && (ticket.categoryConfidence ?? 1) < LOW_CONFIDENCE_THRESHOLD;
+}
+
+/** Files a new ticket; its category comes from the classifier. */
+export function fileTicket(h: Helpdesk, input: { description: string }): Promise<Ticket> {
+  const { category, confidence } = h.classifier.classify(input.description);
+  return createTicket(h.db, {
+    description: input.description,
+    category,
+    categoryConfidence: confidence,
+    openedAt: h.now(),
+  });
+}
+
+/** Reads a ticket the role may see; a closed ticket does not exist for a reporter. */
+export async function viewTicket(h: Helpdesk, role: Role, id: string): Promise<Ticket> {
+  const ticket = await getTicket(h.db, id);
+  if (!ticket || !visibleStatuses(role).includes(ticket.status)) throw new NotFoundError();
+  return ticket;
+}
+
+/** Lists the tickets a role may see, newest first, optionally filtered. */
+export function browseTickets(
+  h: Helpdesk,
+  role: Role,
+  query: { status?: Status; category?: Category; limit: number; cursor?: string },
+): Promise<TicketPage> {
+  const visible = visibleStatuses(role);
+  const statuses = query.status ? visible.filter((s) => s === query.status) : visible;
+  if (statuses.length === 0) return Promise.resolve({ tickets: [], cursor: null });
+  return listTickets(h.db, { statuses, category: query.category, limit: query.limit, cursor: query.cursor });
+}
+
+/** A change to a ticket: any of its description, category and status. */
+export interface TicketChange {
+  description?: string;
+  category?: Category;
+  status?: Status;
+}
+
+const NEXT_STATUS: Record<Status, Status | null> = { open: "active", active: "closed", closed: null };
+
+/**
+ * What the client saw before asking for a change: the ticket's version (API, If-Match), or the values of the
+ * fields it is changing (plain HTML forms, so a message posted meanwhile does not refuse an unrelated edit).
+ */
+export type Precondition = { version: string } | {
+  saw: Partial<Pick<Ticket, "description" | "category" | "status">>;
+};
+
+/**
+ * Changes a ticket as `role`, refusing it when the ticket changed since the client saw it. Reporters may
+ * change only the description; staff also move the status one step along open → active → closed and correct
+ * the category, which then sticks through later description changes and teaches the classifier.
+ */
+export async function changeTicket(
+  h: Helpdesk,
+  role: Role,
+  id: string,
+  precondition: Precondition,
+  change: TicketChange,
+): Promise<Ticket> {
+  if (role === "reporter" && change.status !== undefined) {
+    throw new ForbiddenError("only helpdesk staff can change a ticket's status");
+  }
+  if (role === "reporter" && change.category !== undefined) {
+    throw new ForbiddenError("only helpdesk staff can change a ticket's category");
+  }
+  const at = h.now().toISOString();
+  let corrected: { text: string; category: Category } | null = null;
+  const updated = await updateTicket(h.db, id, (current) => {
+    if (!visibleStatuses(role).includes(current.status)) throw new NotFoundError();
+    if ("saw" in precondition) {
+      for (const [field, value] of Object.entries(precondition.saw)) {
+        if (current[field as keyof Ticket] !== value) throw new ConflictError();
+      }
+    }
+    if (current.status === "closed") {
+      throw new ConflictError("the ticket is closed and can no longer be changed");
+    }
+    const { version: _, ...next }: Ticket = { ...current };
+    let changed = false;
+    if (change.description !== undefined && change.description !== current.description) {
+      next.description = change.description;
+      if (current.categorySource === "auto") {
+        const { category, confidence } = h.classifier.classify(change.description);
+        next.category = category;
+        next.categoryConfidence = confidence;
+      }
+      changed = true;
+    }
+    if (
+      change.category !== undefined &&
+      (change.category !== current.category || next.categorySource === "auto")
+    ) {
+      next.category = change.category;
+      next.categorySource = "staff";
+      next.categoryConfidence = null;
+      corrected = { text: next.description, category: change.category };
+      changed = true;
+    }
+    if (change.status !== undefined && change.status !== current.status) {
+      if (NEXT_STATUS[current.status] !== change.status) {
+        throw new TransitionError(
+          `a ${current.status} ticket cannot become ${change.status}; the path is open → active → closed`,
+        );
+      }
+      next.status = change.status;
+      if (change.status === "active") next.activatedAt = at;
+      if (change.status === "closed") next.closedAt = at;
+      changed = true;
+    }
+    if (!changed) throw new Unchanged();
+    next.updatedAt = at;
+    return next satisfies TicketRecord;
+  }, {
+    expectedVersion: "version" in precondition ? precondition.version : null,
+    alsoWrite: (op) => {
+      if (corrected) writeCorrection(op, { ticketId: id, ...corrected, correctedAt: at });
+    },
+  }).catch(async (error) => {
+    if (!(error instanceof Unchanged)) throw error;
+    return (await getTicket(h.db, id))!;
+  });
+  const learned = corrected as { text: string; category: Category } | null;
+  if (learned) h.classifier.learn(learned.text, learned.category);
+  return updated;
+}
+
+/** Signals that a change asked for nothing new, so nothing is written. */
+class Unchanged extends Error {}
+
+/** A ticket's thread, oldest first, for a role that may see the ticket. */
+export async function readThread(h: Helpdesk, role: Role, id: string, afterId?: string): Promise<Message[]> {
+  await viewTicket(h, role, id);
+  return listMessages(h.db, id, afterId);
+}
+
+/** Writes a message under a ticket the role may see; a closed ticket's thread is read-only. */
+export async function postMessage(
+  h: Helpdesk,
+  role: Role,
+  id: string,
+  input: { text: string; authorName: string | null },
+): Promise<Message> {
+  await viewTicket(h, role, id);
+  return addMessage(h.db, id, {
+    authorRole: role,
+    authorName: input.authorName,
+    text: input.text,
+    createdAt: h.now(),
+  });
+}

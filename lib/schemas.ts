@@ -1,0 +1,86 @@
+/** Input rules shared by the JSON API, the form posts and the importer, so every door checks the same way. */
+import { z } from "zod";
+import { CATEGORIES } from "./categories.ts";
+import { ROLES, STATUSES } from "./data/types.ts";
+
+/** Longest description or message text, in characters. */
+export const MAX_TEXT = 5000;
+/** Longest author display name, in characters. */
+export const MAX_NAME = 80;
+
+// C0 controls other than tab, newline and carriage return never belong in a ticket.
+// deno-lint-ignore no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+const text = (field: string) =>
+  z.string({ error: (issue) => issue.input === undefined ? `${field} is required` : `${field} must be text` })
+    .trim()
+    .min(1, `${field} is required`)
+    .max(MAX_TEXT, `${field} must be at most ${MAX_TEXT} characters`)
+    .refine((s) => s.isWellFormed(), `${field} contains broken Unicode`)
+    .refine((s) => !CONTROL_CHARS.test(s), `${field} contains control characters`);
+
+/** A ticket description: trimmed, 1–5000 characters. */
+export const descriptionSchema = text("description");
+
+/** A message text: trimmed, 1–5000 characters. */
+export const messageTextSchema = text("text");
+
+/** An optional author display name; blank means none. */
+export const authorNameSchema = z.string({ error: "authorName must be text" })
+  .trim()
+  .max(MAX_NAME, `authorName must be at most ${MAX_NAME} characters`)
+  .refine((s) => s.isWellFormed() && !CONTROL_CHARS.test(s), "authorName contains invalid characters")
+  .transform((s) => s === "" ? null : s)
+  .nullable()
+  .optional()
+  .transform((s) => s ?? null);
+
+/** A category id. */
+export const categorySchema = z.enum(CATEGORIES, {
+  error: `category must be one of ${CATEGORIES.join(", ")}`,
+});
+
+/** A status id. */
+export const statusSchema = z.enum(STATUSES, { error: `status must be one of ${STATUSES.join(", ")}` });
+
+/** A role id. */
+export const roleSchema = z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` });
+
+/** A ticket id: a ULID. */
+export const ticketIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "not a ticket id");
+
+/** Body of a new ticket. */
+export const newTicketSchema = z.strictObject({ description: descriptionSchema }, {
+  error: (issue) =>
+    issue.code === "unrecognized_keys"
+      ? `unknown field ${issue.keys.join(", ")}`
+      : "body must be a JSON object",
+});
+
+/** Body of a ticket change: any of description, category, status, at least one. */
+export const ticketPatchSchema = z.strictObject({
+  description: descriptionSchema.optional(),
+  category: categorySchema.optional(),
+  status: statusSchema.optional(),
+}, {
+  error: (issue) =>
+    issue.code === "unrecognized_keys"
+      ? `unknown field ${issue.keys.join(", ")}`
+      : "body must be a JSON object",
+}).refine((p) => Object.keys(p).length > 0, "nothing to change: send description, category or status");
+
+/** Body of a new message. */
+export const newMessageSchema = z.strictObject({ text: messageTextSchema, authorName: authorNameSchema }, {
+  error: (issue) =>
+    issue.code === "unrecognized_keys"
+      ? `unknown field ${issue.keys.join(", ")}`
+      : "body must be a JSON object",
+});
+
+/** Turns the first zod issue into a message and the field it names. */
+export function firstIssue(error: z.ZodError): { message: string; field?: string } {
+  const issue = error.issues[0];
+  const field = issue.path.length > 0 ? String(issue.path[0]) : undefined;
+  return { message: issue.message, field };
+}

@@ -1,0 +1,92 @@
+/**
+ * `deno task start`: runs the web app and the three analytics services, each as its own process, prints
+ * their URLs, and stops all of them on Ctrl-C. A process that dies is not restarted silently: the others
+ * are stopped and the exit code says so.
+ */
+import { loadConfig } from "./lib/config.ts";
+
+const config = loadConfig();
+const here = (path: string) => new URL(path, import.meta.url).pathname;
+
+const processes = [
+  { name: "web app", args: ["run", "-A", here("routes/server.ts")], port: config.port },
+  {
+    name: "unclosed tickets service",
+    args: [
+      "serve",
+      "-A",
+      "--port",
+      String(config.servicePorts.unclosed),
+      "--host",
+      config.hostname,
+      here("services/unclosed/main.ts"),
+    ],
+    port: config.servicePorts.unclosed,
+  },
+  {
+    name: "resolution time service",
+    args: [
+      "serve",
+      "-A",
+      "--port",
+      String(config.servicePorts.resolutionTime),
+      "--host",
+      config.hostname,
+      here("services/resolution_time/main.ts"),
+    ],
+    port: config.servicePorts.resolutionTime,
+  },
+  {
+    name: "active by category service",
+    args: [
+      "serve",
+      "-A",
+      "--port",
+      String(config.servicePorts.activeByCategory),
+      "--host",
+      config.hostname,
+      here("services/active_by_category/main.ts"),
+    ],
+    port: config.servicePorts.activeByCategory,
+  },
+];
+
+const children = processes.map((p) => ({
+  ...p,
+  child: new Deno.Command(Deno.execPath(), {
+    // An explicit config, so imports and the KV flag apply whatever the working directory.
+    args: [p.args[0], "--config", here("deno.json"), ...p.args.slice(1)],
+    stdin: "null",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn(),
+}));
+
+let stopping = false;
+function stopAll(signal: Deno.Signal = "SIGTERM") {
+  stopping = true;
+  for (const { child } of children) {
+    try {
+      child.kill(signal);
+    } catch { /* already gone */ }
+  }
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => stopAll("SIGTERM"));
+}
+
+console.log(
+  `Campus Helpdesk: open http://${
+    config.hostname === "0.0.0.0" ? "127.0.0.1" : config.hostname
+  }:${config.port}/  (Ctrl-C stops everything)`,
+);
+
+const first = await Promise.race(
+  children.map(async ({ name, child }) => ({ name, status: await child.status })),
+);
+if (!stopping) {
+  console.error(`${first.name} stopped (exit code ${first.status.code}); stopping the others.`);
+  stopAll();
+}
+await Promise.all(children.map(({ child }) => child.status));
+Deno.exit(stopping && first.status.signal ? 0 : first.status.code || (stopping ? 0 : 1));

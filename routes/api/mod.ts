@@ -1,0 +1,53 @@
+/** The JSON API under /api/v1: role from header or cookie, the tickets resource, the OpenAPI document. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import type { Helpdesk } from "../../lib/helpdesk.ts";
+import { HelpdeskError } from "../../lib/errors.ts";
+import { roleFromCookie } from "../../lib/role.ts";
+import type { ApiEnv } from "./env.ts";
+import { ticketsApi } from "./tickets.ts";
+
+/** Builds the versioned JSON API over a helpdesk. */
+export function createApi(h: Helpdesk) {
+  const api = new OpenAPIHono<ApiEnv>();
+
+  api.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Campus Helpdesk API",
+      version: "1.0.0",
+      description: "Send X-Helpdesk-Role: reporter or helpdesk with every call. " +
+        'Errors are {"error": "...", "field": "..."}.',
+    },
+  });
+
+  api.use("/tickets/*", async (c, next) => {
+    const header = c.req.header("x-helpdesk-role");
+    const role = header === undefined ? roleFromCookie(c) : header.trim().toLowerCase();
+    if (role !== "reporter" && role !== "helpdesk") {
+      const error = header === undefined
+        ? "missing role: send the X-Helpdesk-Role header (reporter or helpdesk)"
+        : "unknown role: X-Helpdesk-Role must be reporter or helpdesk";
+      return c.json({ error, field: "X-Helpdesk-Role" }, 400);
+    }
+    c.set("role", role);
+    await next();
+  });
+
+  api.route("/tickets", ticketsApi(h));
+
+  // A catch-all route, because a mounted app's notFound handler is not consulted by its parent.
+  api.all("*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
+  api.onError((err, c) => {
+    if (err instanceof HelpdeskError) {
+      const body = err.field ? { error: err.message, field: err.field } : { error: err.message };
+      return c.json(body, err.status as 400);
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return c.json({ error: err.message || "bad request" }, err.status);
+    }
+    console.error(err);
+    return c.json({ error: "internal error" }, 500);
+  });
+  return api;
+}

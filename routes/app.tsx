@@ -1,0 +1,99 @@
+/** The web app: pages for people, the JSON API for scripts, static files; one Hono app, no server state. */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import { NONCE, secureHeaders } from "hono/secure-headers";
+import { serveStatic } from "hono/deno";
+import { relative } from "node:path";
+import { APP_ROOT } from "../lib/paths.ts";
+import type { Helpdesk } from "../lib/helpdesk.ts";
+import { HelpdeskError } from "../lib/errors.ts";
+import type { IslandManifest } from "../lib/islands/manifest.ts";
+import { createStaticBuildRoute } from "../lib/islands/mod.ts";
+import { nameFromCookie, roleFromCookie } from "../lib/role.ts";
+import { createApi } from "./api/mod.ts";
+import type { PageEnv } from "./pages/env.ts";
+import { entryPages } from "./pages/entry.tsx";
+import { sendErrorPage } from "./pages/render.tsx";
+import { ticketListPages } from "./pages/tickets.tsx";
+import { ticketPages } from "./pages/ticket.tsx";
+
+/** What the web app is built from. */
+export interface AppOptions {
+  helpdesk: Helpdesk;
+  /** Where the island chunks are, from buildIslands. */
+  manifest: IslandManifest;
+  /** Folder of the built island chunks. */
+  buildDir?: string;
+}
+
+/** Largest request body accepted: a 5000-character text in 4-byte characters, JSON-escaped, with room to spare. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Builds the web app. */
+export function createApp(options: AppOptions) {
+  const { helpdesk } = options;
+  const app = new Hono<PageEnv>();
+
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", NONCE],
+      // Chart libraries set element styles; scripts stay strict, styles may be inline.
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    referrerPolicy: "same-origin",
+    xFrameOptions: "DENY",
+  }));
+  app.use(bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: `request body is larger than ${MAX_BODY_BYTES / 1024} KB` }, 413),
+  }));
+  app.use(csrf());
+
+  app.route("/api/v1", createApi(helpdesk));
+  app.route("/static/build", createStaticBuildRoute(options.buildDir ?? "static/build"));
+  app.use("/static/*", serveStatic({ root: relative(Deno.cwd(), APP_ROOT) || "./" }));
+
+  app.use(async (c, next) => {
+    c.set("role", roleFromCookie(c));
+    c.set("name", nameFromCookie(c));
+    c.set("manifest", options.manifest);
+    c.set("nonce", c.get("secureHeadersNonce" as never));
+    await next();
+  });
+  app.route("/", entryPages);
+  // Every other page needs a role; without one the person is sent to choose it.
+  app.use("/tickets/*", async (c, next) => {
+    if (!c.get("role")) return c.redirect("/", 303);
+    await next();
+  });
+  app.use("/tickets", async (c, next) => {
+    if (!c.get("role")) return c.redirect("/", 303);
+    await next();
+  });
+  app.route("/", ticketListPages(helpdesk));
+  app.route("/", ticketPages(helpdesk));
+
+  app.notFound((c) => sendErrorPage(c, new HelpdeskError("page not found", 404)));
+  app.onError((err, c) => {
+    if (err instanceof HelpdeskError) return sendErrorPage(c, err);
+    // Hono's middleware (CSRF, body limit) throws HTTPExceptions; show them as pages too.
+    if (err instanceof HTTPException && err.status < 500) {
+      const message = err.status === 403
+        ? "this form was sent from another site, so it was refused"
+        : err.message || "the request was refused";
+      return sendErrorPage(c, new HelpdeskError(message, err.status));
+    }
+    console.error(err);
+    return sendErrorPage(c, new HelpdeskError("something went wrong on our side; please try again", 500));
+  });
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { Context } from "hono";
+import type { VNode } from "preact";
+import { renderPage } from "../../lib/islands/mod.ts";
+import { HelpdeskError } from "../../lib/errors.ts";
+import { Layout } from "../../components/Layout.tsx";
+import type { PageEnv } from "./env.ts";
+
+/** Sends a server-rendered page (with the boot script only if it has islands). */
+export function sendPage(c: Context<PageEnv>, page: VNode, status = 200): Response {
+  const html = renderPage(page, { manifest: c.get("manifest"), nonce: c.get("nonce") });
+  return c.html(html, status as 200);
+}
+
+const TITLES: Record<number, string> = {
+  400: "That did not work",
+  403: "Not allowed",
+  404: "Not found",
+  409: "Changed meanwhile",
+  422: "Not possible",
+};
+
+/** Sends a page explaining an expected failure (not found, not allowed, …) with a way back. */
+export function sendErrorPage(c: Context<PageEnv>, error: HelpdeskError): Response {
+  const title = TITLES[error.status] ?? "Something went wrong";
+  const message = error.status === 404
+    ? "This ticket does not exist, or it is not visible to you."
+    : error.message;
+  return sendPage(
+    c,
+    <Layout title={title} role={c.get("role")} name={c.get("name")}>
+      <section class="card narrow">
+        <h1>{title}</h1>
+        <p>{message.charAt(0).toUpperCase() + message.slice(1)}.</p>
+        <p>
+          <a class="button button--secondary" href={c.get("role") ? "/tickets" : "/"}>Back to tickets</a>
+        </p>
+      </section>
+    </Layout>,
+    error.status,
+  );
+}

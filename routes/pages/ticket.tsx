@@ -1,0 +1,257 @@
+/** One ticket: details, staff status actions, the editor island and the live thread island. */
+import { type Context, Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { signal } from "@preact/signals";
+import { Layout } from "../../components/Layout.tsx";
+import { CategoryBadge, CheckCategoryBadge, StatusBadge } from "../../components/Badges.tsx";
+import { Time } from "../../components/Time.tsx";
+import type { Category } from "../../lib/categories.ts";
+import { listMessages, type Message, type Ticket, watchTicket } from "../../lib/data/mod.ts";
+import { HelpdeskError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import {
+  changeTicket,
+  type Helpdesk,
+  needsCategoryCheck,
+  postMessage,
+  type TicketChange,
+  viewTicket,
+} from "../../lib/helpdesk.ts";
+import { defineIsland } from "../../lib/islands/mod.ts";
+import {
+  categorySchema,
+  descriptionSchema,
+  firstIssue,
+  messageTextSchema,
+  statusSchema,
+} from "../../lib/schemas.ts";
+import { ticketIdSchema } from "../../lib/schemas.ts";
+import TicketEditorComponent, { type EditableTicket } from "../../islands/TicketEditor.tsx";
+import LiveThreadComponent from "../../islands/LiveThread.tsx";
+import { ticketJson } from "../api/schemas.ts";
+import type { PageEnv } from "./env.ts";
+import { sendErrorPage, sendPage } from "./render.tsx";
+
+const TicketEditor = defineIsland("TicketEditor", TicketEditorComponent);
+const LiveThread = defineIsland("LiveThread", LiveThreadComponent);
+
+/** What a re-rendered ticket page shows after a refused form post. */
+interface PageState {
+  editDraft?: { description: string; category?: Category };
+  editError?: { message: string; field?: string };
+  conflict?: boolean;
+  messageDraft?: string;
+  messageError?: string;
+  notice?: string;
+}
+
+function editable(ticket: Ticket): EditableTicket {
+  const { id, description, category, categorySource, status, version } = ticket;
+  return { id, description, category, categorySource, status, version };
+}
+
+const NEXT_ACTION = {
+  open: { to: "active", label: "Start work", hint: "Move to active when someone is on it." },
+  active: { to: "closed", label: "Close ticket", hint: "Close it when the problem is solved." },
+} as const;
+
+function TicketPage(
+  props: { ticket: Ticket; messages: Message[]; c: Context<PageEnv>; state: PageState },
+) {
+  const { ticket, messages, c, state } = props;
+  const role = c.get("role")!;
+  const shared = signal(editable(ticket));
+  const action = ticket.status === "closed" ? null : NEXT_ACTION[ticket.status];
+  return (
+    <Layout title={`Ticket ${ticket.id.slice(-6)}`} role={role} name={c.get("name")}>
+      <p class="breadcrumb">
+        <a href="/tickets">← All tickets</a>
+      </p>
+      {state.notice && <p class="alert alert--success" role="status">{state.notice}</p>}
+      <article class="ticket">
+        <header class="ticket__head">
+          <div class="ticket__badges">
+            <StatusBadge status={ticket.status} />
+            <CategoryBadge category={ticket.category} />
+            {role === "helpdesk" && needsCategoryCheck(ticket) && <CheckCategoryBadge />}
+          </div>
+          <h1 class="ticket__title">
+            Ticket <span class="mono">#{ticket.id.slice(-6)}</span>
+          </h1>
+          <p class="ticket__description">{ticket.description}</p>
+          <dl class="ticket__times">
+            <div>
+              <dt>Opened</dt>
+              <dd>
+                <Time iso={ticket.openedAt} />
+              </dd>
+            </div>
+            {ticket.activatedAt && (
+              <div>
+                <dt>Active since</dt>
+                <dd>
+                  <Time iso={ticket.activatedAt} />
+                </dd>
+              </div>
+            )}
+            {ticket.closedAt && (
+              <div>
+                <dt>Closed</dt>
+                <dd>
+                  <Time iso={ticket.closedAt} />
+                </dd>
+              </div>
+            )}
+            <div>
+              <dt>Last change</dt>
+              <dd>
+                <Time iso={ticket.updatedAt} />
+              </dd>
+            </div>
+          </dl>
+        </header>
+        {role === "helpdesk" && action && (
+          <form class="status-action card" method="post" action={`/tickets/${ticket.id}/status`}>
+            <input type="hidden" name="from" value={ticket.status} />
+            <input type="hidden" name="status" value={action.to} />
+            <p class="status-action__hint">{action.hint}</p>
+            <button type="submit" class="button">{action.label}</button>
+          </form>
+        )}
+        <div class="ticket__grid">
+          <LiveThread
+            ticket={shared}
+            messages={messages}
+            role={role}
+            draft={state.messageDraft ?? null}
+            error={state.messageError ?? null}
+          />
+          <div class="card">
+            <TicketEditor
+              ticket={shared}
+              role={role}
+              draft={state.editDraft ?? null}
+              error={state.editError ?? null}
+              conflict={state.conflict ?? false}
+            />
+          </div>
+        </div>
+      </article>
+    </Layout>
+  );
+}
+
+async function showTicket(h: Helpdesk, c: Context<PageEnv>, id: string, state: PageState, status = 200) {
+  const role = c.get("role")!;
+  const ticket = await viewTicket(h, role, id);
+  const messages = await listMessages(h.db, id);
+  return sendPage(c, <TicketPage ticket={ticket} messages={messages} c={c} state={state} />, status);
+}
+
+function idOf(c: Context<PageEnv>): string {
+  const id = c.req.param("id") ?? "";
+  if (!ticketIdSchema.safeParse(id).success) throw new NotFoundError();
+  return id;
+}
+
+function field(form: Record<string, unknown>, name: string): string | undefined {
+  const value = form[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Routes of the ticket page, its form posts and its live event stream. */
+export function ticketPages(h: Helpdesk) {
+  const app = new Hono<PageEnv>();
+
+  app.get("/tickets/:id", (c) => {
+    const notice = c.req.query("filed")
+      ? "Thanks, your ticket is filed. The helpdesk will answer here."
+      : undefined;
+    return showTicket(h, c, idOf(c), { notice });
+  });
+
+  app.post("/tickets/:id", async (c) => {
+    const id = idOf(c);
+    const role = c.get("role")!;
+    const form = await c.req.parseBody();
+    const rawDescription = field(form, "description") ?? "";
+    const rawCategory = field(form, "category");
+    const draft = { description: rawDescription, category: rawCategory as Category | undefined };
+    const change: TicketChange = {};
+    const description = descriptionSchema.safeParse(rawDescription);
+    if (!description.success) {
+      const { message } = firstIssue(description.error);
+      return showTicket(h, c, id, { editDraft: draft, editError: { message, field: "description" } }, 400);
+    }
+    change.description = description.data;
+    if (rawCategory !== undefined) {
+      const category = categorySchema.safeParse(rawCategory);
+      if (!category.success) {
+        const { message } = firstIssue(category.error);
+        return showTicket(h, c, id, { editDraft: draft, editError: { message, field: "category" } }, 400);
+      }
+      change.category = category.data;
+    }
+    const saw = {
+      description: field(form, "baseDescription") ?? "",
+      category: field(form, "baseCategory") ?? "",
+    };
+    try {
+      await changeTicket(h, role, id, { saw: saw as { description: string; category: Category } }, change);
+    } catch (error) {
+      if (error instanceof HelpdeskError && error.status === 409) {
+        return showTicket(h, c, id, { editDraft: draft, conflict: true }, 409);
+      }
+      throw error;
+    }
+    return c.redirect(`/tickets/${id}`, 303);
+  });
+
+  app.post("/tickets/:id/status", async (c) => {
+    const id = idOf(c);
+    const form = await c.req.parseBody();
+    const status = statusSchema.safeParse(field(form, "status"));
+    if (!status.success) throw new ValidationError(firstIssue(status.error).message, "status");
+    const from = statusSchema.safeParse(field(form, "from"));
+    if (!from.success) throw new ValidationError("the form did not say which status it saw", "from");
+    await changeTicket(h, c.get("role")!, id, { saw: { status: from.data } }, { status: status.data });
+    return c.redirect(`/tickets/${id}`, 303);
+  });
+
+  app.post("/tickets/:id/messages", async (c) => {
+    const id = idOf(c);
+    const form = await c.req.parseBody();
+    const raw = field(form, "text") ?? "";
+    const text = messageTextSchema.safeParse(raw);
+    if (!text.success) {
+      return showTicket(h, c, id, { messageDraft: raw, messageError: firstIssue(text.error).message }, 400);
+    }
+    await postMessage(h, c.get("role")!, id, { text: text.data, authorName: c.get("name") });
+    return c.redirect(`/tickets/${id}#thread-heading`, 303);
+  });
+
+  app.get("/tickets/:id/events", async (c) => {
+    const id = idOf(c);
+    const role = c.get("role")!;
+    await viewTicket(h, role, id);
+    const after = c.req.header("last-event-id") ?? c.req.query("after") ?? "";
+    let lastId = ticketIdSchema.safeParse(after).success ? after : "";
+    return streamSSE(c, async (stream) => {
+      const changes = watchTicket(h.db, id).getReader();
+      stream.onAbort(() => void changes.cancel());
+      // The watch yields the current state first, then every change; each may carry new messages.
+      while (!stream.aborted) {
+        const { value: ticket, done } = await changes.read();
+        if (done || !ticket) break;
+        for (const message of await listMessages(h.db, id, lastId || undefined)) {
+          await stream.writeSSE({ event: "message", id: message.id, data: JSON.stringify(message) });
+          lastId = message.id;
+        }
+        await stream.writeSSE({ event: "ticket", data: JSON.stringify(ticketJson(ticket)) });
+        if (ticket.status === "closed") break;
+      }
+      await changes.cancel().catch(() => {});
+    });
+  });
+
+  return app;
+}

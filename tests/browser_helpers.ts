@@ -1,0 +1,49 @@
+/** Browser test fixtures: the real web app on a random port with built islands, and headless Chromium. */
+import { type Browser, chromium } from "playwright-core";
+import { createHelpdesk } from "../lib/helpdesk.ts";
+import { buildIslands } from "../lib/islands/mod.ts";
+import { BUILD_DIR, DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
+import { createApp } from "../routes/app.tsx";
+import { memoryDb } from "./helpers.ts";
+
+/** Where Chromium is: HELPDESK_CHROMIUM, else Debian's /usr/bin/chromium. */
+export function chromiumPath(): string {
+  return Deno.env.get("HELPDESK_CHROMIUM") ?? "/usr/bin/chromium";
+}
+
+/** Starts headless Chromium with the flags this sandbox needs (no sandbox, no background networking). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** Serves the real app (built islands, in-memory store) on a free port; `extra` can wrap or extend it. */
+export async function startWebApp(options: { serviceUrls?: Record<string, string> } = {}) {
+  const db = await memoryDb();
+  const helpdesk = await createHelpdesk(db);
+  const manifest = await buildIslands({ islandsDir: ISLANDS_DIR, outDir: BUILD_DIR, config: DENO_CONFIG });
+  const app = createApp({ helpdesk, manifest, buildDir: BUILD_DIR, ...options });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  return {
+    url,
+    db,
+    helpdesk,
+    async stop() {
+      await server.shutdown();
+      db.kv.close();
+    },
+  };
+}
+
+/** Folder for screenshots taken by the browser tests (git-ignored), for people to look at. */
+export const SCREENSHOT_DIR = new URL("./screenshots/", import.meta.url).pathname;

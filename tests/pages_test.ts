@@ -1,0 +1,279 @@
+import assert from "node:assert/strict";
+import { parseHTML } from "linkedom";
+import { allTickets, getTicket, listMessages } from "../lib/data/mod.ts";
+import { testApp } from "./helpers.ts";
+
+type App = Awaited<ReturnType<typeof testApp>>["app"];
+
+function cookieFor(role: string, name?: string) {
+  return `helpdesk_role=${role}${name ? `; helpdesk_name=${encodeURIComponent(name)}` : ""}`;
+}
+
+function get(app: App, path: string, role?: string) {
+  return Promise.resolve(app.request(path, { headers: role ? { cookie: cookieFor(role) } : {} }));
+}
+
+function post(
+  app: App,
+  path: string,
+  fields: Record<string, string>,
+  role?: string,
+  origin = "http://localhost",
+) {
+  return Promise.resolve(app.request(path, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      origin,
+      ...(role ? { cookie: cookieFor(role) } : {}),
+    },
+    body: new URLSearchParams(fields).toString(),
+  }));
+}
+
+async function dom(res: Response) {
+  return parseHTML(await res.text()).document;
+}
+
+async function countTickets(db: Parameters<typeof allTickets>[0]) {
+  let n = 0;
+  for await (const _ of allTickets(db)) n++;
+  return n;
+}
+
+Deno.test("[pages] the entry page offers both roles and sets an HttpOnly SameSite cookie", async () => {
+  const t = await testApp();
+  const page = await dom(await get(t.app, "/"));
+  const buttons = [...page.querySelectorAll("button[name=role]")].map((b) => b.getAttribute("value"));
+  assert.deepEqual(buttons, ["reporter", "helpdesk"]);
+  const res = await post(t.app, "/role", { role: "helpdesk", name: "Sam" });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get("location"), "/tickets");
+  const cookies = res.headers.getSetCookie();
+  const role = cookies.find((c) => c.startsWith("helpdesk_role=helpdesk"));
+  assert.ok(role);
+  assert.match(role, /HttpOnly/);
+  assert.match(role, /SameSite=Lax/);
+  assert.ok(cookies.some((c) => c.startsWith("helpdesk_name=Sam")));
+  const bad = await post(t.app, "/role", { role: "admin" });
+  assert.equal(bad.status, 400);
+  t.close();
+});
+
+Deno.test("[pages] pages without a role send the person to choose one", async () => {
+  const t = await testApp();
+  for (const path of ["/tickets", "/tickets/new", "/tickets/01JZZZZZZZZZZZZZZZZZZZZZZZ"]) {
+    const res = await get(t.app, path);
+    assert.equal(res.status, 303, path);
+    assert.equal(res.headers.get("location"), "/");
+  }
+  t.close();
+});
+
+Deno.test("[pages] a page without islands ships no script", async () => {
+  const t = await testApp();
+  for (const [path, role] of [["/", undefined], ["/tickets", "reporter"], ["/tickets/new", "reporter"]]) {
+    const html = await (await get(t.app, path!, role)).text();
+    assert.doesNotMatch(html, /<script/, path);
+  }
+  t.close();
+});
+
+Deno.test("[pages] filing without JavaScript: 303 to the ticket; an empty form shows the error by the field", async () => {
+  const t = await testApp();
+  const empty = await post(t.app, "/tickets", { description: "   " }, "reporter");
+  assert.equal(empty.status, 400);
+  const page = await dom(empty);
+  const textarea = page.querySelector("#description")!;
+  assert.equal(textarea.getAttribute("aria-invalid"), "true");
+  assert.match(textarea.getAttribute("aria-describedby")!, /description-error/);
+  assert.match(page.querySelector("#description-error")!.textContent!, /required/);
+  assert.equal(await countTickets(t.db), 0);
+
+  const res = await post(t.app, "/tickets", { description: "Radiator in E104 is cold" }, "reporter");
+  assert.equal(res.status, 303);
+  const location = res.headers.get("location")!;
+  assert.match(location, /^\/tickets\/[0-9A-Z]{26}\?filed=1$/);
+  const ticketPage = await dom(await get(t.app, location, "reporter"));
+  assert.match(ticketPage.querySelector(".ticket__description")!.textContent!, /Radiator in E104/);
+  assert.ok(ticketPage.querySelector(".badge--facility_management"));
+  assert.ok(ticketPage.querySelector("[data-island=TicketEditor]"));
+  assert.ok(ticketPage.querySelector("[data-island=LiveThread]"));
+  assert.equal(ticketPage.querySelector("form.status-action"), null, "reporters get no status buttons");
+  t.close();
+});
+
+Deno.test("[pages] a form post from another site is refused (CSRF)", async () => {
+  const t = await testApp();
+  const res = await post(t.app, "/tickets", { description: "evil" }, "reporter", "https://evil.example");
+  assert.equal(res.status, 403);
+  assert.equal(await countTickets(t.db), 0);
+  t.close();
+});
+
+Deno.test("[pages] editing without JavaScript; a stale version shows the conflict and keeps both texts", async () => {
+  const t = await testApp();
+  await post(t.app, "/tickets", { description: "Radiator in E104 is cold" }, "reporter");
+  const [ticket] = await Array.fromAsync(allTickets(t.db));
+  const saw = { baseDescription: ticket.description, baseCategory: ticket.category };
+  const ok = await post(t.app, `/tickets/${ticket.id}`, {
+    description: "Radiator in E104 is cold since Monday",
+    ...saw,
+  }, "reporter");
+  assert.equal(ok.status, 303);
+  const stale = await post(
+    t.app,
+    `/tickets/${ticket.id}`,
+    { description: "My other text", ...saw },
+    "reporter",
+  );
+  assert.equal(stale.status, 409);
+  const page = await dom(stale);
+  assert.match(page.querySelector(".alert--warning")!.textContent!, /changed since you opened it/);
+  assert.equal(page.querySelector("#description")!.textContent, "My other text");
+  assert.equal((await getTicket(t.db, ticket.id))!.description, "Radiator in E104 is cold since Monday");
+
+  const empty = await post(
+    t.app,
+    `/tickets/${ticket.id}`,
+    { description: "", ...saw },
+    "reporter",
+  );
+  assert.equal(empty.status, 400);
+  assert.match((await dom(empty)).querySelector("#description-error")!.textContent!, /required/);
+  t.close();
+});
+
+Deno.test("[pages] a reporter posting a category or status is refused", async () => {
+  const t = await testApp();
+  await post(t.app, "/tickets", { description: "Radiator in E104 is cold" }, "reporter");
+  const [ticket] = await Array.fromAsync(allTickets(t.db));
+  const status = await post(t.app, `/tickets/${ticket.id}/status`, {
+    status: "active",
+    from: "open",
+  }, "reporter");
+  assert.equal(status.status, 403);
+  const category = await post(t.app, `/tickets/${ticket.id}`, {
+    description: ticket.description,
+    category: "technical_it",
+    baseDescription: ticket.description,
+    baseCategory: ticket.category,
+  }, "reporter");
+  assert.equal(category.status, 403);
+  assert.equal((await getTicket(t.db, ticket.id))!.version, ticket.version);
+  t.close();
+});
+
+Deno.test("[pages] staff activate and close with plain forms; a closed thread is read-only and hidden from reporters", async () => {
+  const t = await testApp();
+  await post(t.app, "/tickets", { description: "Projector in A12 doesn't detect HDMI" }, "reporter");
+  let [ticket] = await Array.fromAsync(allTickets(t.db));
+  let page = await dom(await get(t.app, `/tickets/${ticket.id}`, "helpdesk"));
+  assert.equal(page.querySelector("form.status-action button")!.textContent, "Start work");
+  let res = await post(
+    t.app,
+    `/tickets/${ticket.id}/status`,
+    { status: "active", from: "open" },
+    "helpdesk",
+  );
+  assert.equal(res.status, 303);
+  ticket = (await getTicket(t.db, ticket.id))!;
+  assert.equal(ticket.status, "active");
+  page = await dom(await get(t.app, `/tickets/${ticket.id}`, "helpdesk"));
+  assert.equal(page.querySelector("form.status-action button")!.textContent, "Close ticket");
+
+  res = await post(t.app, `/tickets/${ticket.id}/messages`, { text: "Fixed the cable" }, "helpdesk");
+  assert.equal(res.status, 303);
+  ticket = (await getTicket(t.db, ticket.id))!;
+  res = await post(
+    t.app,
+    `/tickets/${ticket.id}/status`,
+    { status: "closed", from: "active" },
+    "helpdesk",
+  );
+  assert.equal(res.status, 303);
+
+  page = await dom(await get(t.app, `/tickets/${ticket.id}`, "helpdesk"));
+  assert.equal(page.querySelector("form.status-action"), null);
+  assert.equal(page.querySelector("form.thread__form"), null, "no message form on a closed ticket");
+  assert.match(page.querySelector(".thread__closed")!.textContent!, /read-only/);
+  res = await post(t.app, `/tickets/${ticket.id}/messages`, { text: "late" }, "helpdesk");
+  assert.equal(res.status, 409);
+  assert.equal((await listMessages(t.db, ticket.id)).length, 1);
+
+  assert.equal((await get(t.app, `/tickets/${ticket.id}`, "reporter")).status, 404);
+  const list = await dom(await get(t.app, "/tickets", "reporter"));
+  assert.equal(list.querySelectorAll(".ticket-row").length, 0);
+  const staffList = await dom(await get(t.app, "/tickets?status=closed", "helpdesk"));
+  assert.equal(staffList.querySelectorAll(".ticket-row").length, 1);
+  t.close();
+});
+
+Deno.test("[pages] an empty message is shown back with its error and not stored", async () => {
+  const t = await testApp();
+  await post(t.app, "/tickets", { description: "Wifi down in the library" }, "reporter");
+  const [ticket] = await Array.fromAsync(allTickets(t.db));
+  const res = await post(t.app, `/tickets/${ticket.id}/messages`, { text: "  " }, "reporter");
+  assert.equal(res.status, 400);
+  const page = await dom(res);
+  assert.match(page.querySelector("#message-error")!.textContent!, /required/);
+  assert.equal((await listMessages(t.db, ticket.id)).length, 0);
+  t.close();
+});
+
+Deno.test("[pages] staff see filters and the check-category flag; HTML in descriptions is escaped", async () => {
+  const t = await testApp();
+  await post(t.app, "/tickets", { description: "<script>alert(1)</script> hmm" }, "reporter");
+  const html = await (await get(t.app, "/tickets", "helpdesk")).text();
+  assert.doesNotMatch(html, /<script>alert/);
+  const page = parseHTML(html).document;
+  assert.ok(page.querySelector("select#filter-status option[value=closed]"));
+  assert.ok(page.querySelector("select#filter-category"));
+  const reporter = await dom(await get(t.app, "/tickets", "reporter"));
+  assert.equal(reporter.querySelector("select#filter-status option[value=closed]"), null);
+  t.close();
+});
+
+Deno.test("[pages] security headers are set on pages", async () => {
+  const t = await testApp();
+  const res = await get(t.app, "/");
+  const csp = res.headers.get("content-security-policy")!;
+  assert.match(csp, /script-src 'self' 'nonce-/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+  assert.ok(res.headers.get("referrer-policy"));
+  t.close();
+});
+
+Deno.test("[pages] a message posted meanwhile does not refuse a form edit or a status change", async () => {
+  const t = await testApp();
+  await post(t.app, "/tickets", { description: "Door to lab 3 does not lock" }, "reporter");
+  const [ticket] = await Array.fromAsync(allTickets(t.db));
+  await post(t.app, `/tickets/${ticket.id}/messages`, { text: "any news?" }, "reporter");
+  const edit = await post(t.app, `/tickets/${ticket.id}`, {
+    description: "Door to lab 3 does not lock at night",
+    baseDescription: ticket.description,
+    baseCategory: ticket.category,
+  }, "reporter");
+  assert.equal(edit.status, 303);
+  await post(t.app, `/tickets/${ticket.id}/messages`, { text: "on it" }, "helpdesk");
+  const status = await post(
+    t.app,
+    `/tickets/${ticket.id}/status`,
+    { status: "active", from: "open" },
+    "helpdesk",
+  );
+  assert.equal(status.status, 303);
+  // Two staff pressing "Start work" on the same page: the second sees the conflict.
+  const again = await post(
+    t.app,
+    `/tickets/${ticket.id}/status`,
+    { status: "active", from: "open" },
+    "helpdesk",
+  );
+  assert.equal(again.status, 409);
+  const stored = (await getTicket(t.db, ticket.id))!;
+  assert.equal(stored.description, "Door to lab 3 does not lock at night");
+  assert.equal(stored.status, "active");
+  t.close();
+});
