@@ -2,7 +2,7 @@
 import { type Browser, chromium } from "playwright-core";
 import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
-import { BUILD_DIR, DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
+import { DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
 import { createApp } from "../routes/app.tsx";
 import { memoryDb } from "./helpers.ts";
 
@@ -30,8 +30,10 @@ export function launchBrowser(): Promise<Browser> {
 export async function startWebApp(options: { serviceUrls?: Record<string, string> } = {}) {
   const db = await memoryDb();
   const helpdesk = await createHelpdesk(db);
-  const manifest = await buildIslands({ islandsDir: ISLANDS_DIR, outDir: BUILD_DIR, config: DENO_CONFIG });
-  const app = createApp({ helpdesk, manifest, buildDir: BUILD_DIR, ...options });
+  // Each test process builds into its own folder, so parallel test files never share an output folder.
+  const buildDir = await Deno.makeTempDir({ prefix: "helpdesk_islands_" });
+  const manifest = await buildIslands({ islandsDir: ISLANDS_DIR, outDir: buildDir, config: DENO_CONFIG });
+  const app = createApp({ helpdesk, manifest, buildDir, ...options });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
   const url = `http://127.0.0.1:${server.addr.port}`;
   return {
@@ -41,6 +43,7 @@ export async function startWebApp(options: { serviceUrls?: Record<string, string
     async stop() {
       await server.shutdown();
       db.kv.close();
+      await Deno.remove(buildDir, { recursive: true });
     },
   };
 }

@@ -29,7 +29,7 @@ import TicketEditorComponent, { type EditableTicket } from "../../islands/Ticket
 import LiveThreadComponent from "../../islands/LiveThread.tsx";
 import { ticketJson } from "../api/schemas.ts";
 import type { PageEnv } from "./env.ts";
-import { sendErrorPage, sendPage } from "./render.tsx";
+import { sendPage } from "./render.tsx";
 
 const TicketEditor = defineIsland("TicketEditor", TicketEditorComponent);
 const LiveThread = defineIsland("LiveThread", LiveThreadComponent);

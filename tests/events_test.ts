@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { api, testApp } from "./helpers.ts";
+
+/** Reads server-sent events from a response until `until` says stop. */
+async function readEvents(res: Response, until: (events: { event: string; data: string }[]) => boolean) {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: { event: string; data: string }[] = [];
+  let buffer = "";
+  while (!until(events)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
+      const data = /^data: (.*)$/m.exec(block)?.[1] ?? "";
+      events.push({ event, data });
+    }
+  }
+  await reader.cancel();
+  return events;
+}
+
+Deno.test("[events] the stream sends messages after the cursor, then the ticket, and follows new messages", async () => {
+  const t = await testApp();
+  const ticket =
+    await (await api(t.app, "reporter", "POST", "/tickets", { description: "Wifi is down in B2" })).json();
+  const first =
+    await (await api(t.app, "reporter", "POST", `/tickets/${ticket.id}/messages`, { text: "one" })).json();
+  await api(t.app, "reporter", "POST", `/tickets/${ticket.id}/messages`, { text: "two" });
+  const res = await t.app.request(`/tickets/${ticket.id}/events?after=${first.id}`, {
+    headers: { cookie: "helpdesk_role=helpdesk" },
+  });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type")!, /text\/event-stream/);
+  const pending = readEvents(res, (events) => events.filter((e) => e.event === "message").length >= 2);
+  // Written after the stream started: must arrive through the watch.
+  setTimeout(() => api(t.app, "helpdesk", "POST", `/tickets/${ticket.id}/messages`, { text: "three" }), 50);
+  const events = await pending;
+  const texts = events.filter((e) => e.event === "message").map((e) => JSON.parse(e.data).text);
+  assert.deepEqual(texts, ["two", "three"]);
+  assert.ok(events.some((e) => e.event === "ticket" && JSON.parse(e.data).id === ticket.id));
+  t.close();
+});
+
+Deno.test("[events] a reporter cannot follow a closed ticket; no role is sent to choose one", async () => {
+  const t = await testApp();
+  const ticket =
+    await (await api(t.app, "reporter", "POST", "/tickets", { description: "Wifi is down in B2" })).json();
+  const active = await (await api(t.app, "helpdesk", "PATCH", `/tickets/${ticket.id}`, { status: "active" }, {
+    "if-match": ticket.version,
+  })).json();
+  await api(t.app, "helpdesk", "PATCH", `/tickets/${ticket.id}`, { status: "closed" }, {
+    "if-match": active.version,
+  });
+  const res = await t.app.request(`/tickets/${ticket.id}/events`, {
+    headers: { cookie: "helpdesk_role=reporter" },
+  });
+  assert.equal(res.status, 404);
+  await res.body?.cancel();
+  const anonymous = await t.app.request(`/tickets/${ticket.id}/events`);
+  assert.equal(anonymous.status, 303);
+  t.close();
+});

@@ -1,0 +1,150 @@
+/**
+ * Hostile input: random and malicious bodies, query strings, headers and odd Unicode sent to every API
+ * endpoint and form. Every answer is a 4xx with a JSON error (or a re-shown form), never a 500, and a
+ * refused request stores nothing.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { allTickets, listMessages } from "../lib/data/mod.ts";
+import { api, testApp } from "./helpers.ts";
+
+const nasty = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 60 }),
+  fc.string({ unit: "grapheme", maxLength: 60 }),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "\ud800",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE tickets; --",
+    "../../etc/passwd",
+    "%00",
+    "__proto__",
+    "constructor",
+    "\u202e\u0301",
+    "x".repeat(5001),
+  ),
+);
+const jsonish = fc.oneof(
+  fc.jsonValue(),
+  fc.dictionary(
+    fc.constantFrom("description", "text", "status", "category", "authorName", "__proto__", "x"),
+    fc.jsonValue(),
+  ),
+  nasty,
+);
+
+async function snapshot(db: Awaited<ReturnType<typeof testApp>>["db"], id: string) {
+  const tickets = await Array.fromAsync(allTickets(db));
+  return JSON.stringify({ tickets, messages: await listMessages(db, id) });
+}
+
+Deno.test("[fuzz] every API endpoint answers bad input with a 4xx JSON error and stores nothing", async () => {
+  const t = await testApp();
+  const seed = await (await api(t.app, "reporter", "POST", "/tickets", { description: "The wifi is down" }))
+    .json();
+  const before = await snapshot(t.db, seed.id);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(
+        ["POST", "/tickets"],
+        ["GET", "/tickets"],
+        ["GET", `/tickets/${seed.id}`],
+        ["PATCH", `/tickets/${seed.id}`],
+        ["GET", `/tickets/${seed.id}/messages`],
+        ["POST", `/tickets/${seed.id}/messages`],
+      ),
+      fc.oneof(fc.constantFrom("reporter", "helpdesk"), nasty),
+      jsonish.filter((body) => {
+        // Skip bodies that are valid requests: those are allowed to store.
+        if (typeof body !== "object" || body === null || Array.isArray(body)) return true;
+        const b = body as Record<string, unknown>;
+        return !(typeof b.description === "string" && b.description.trim()) &&
+          !(typeof b.text === "string" && b.text.trim()) && !("status" in b || "category" in b);
+      }),
+      fc.string({ maxLength: 40 }),
+      fc.oneof(fc.constant(undefined), nasty),
+      async ([method, path], role, body, query, ifMatch) => {
+        const headers: Record<string, string> = {};
+        if (ifMatch !== undefined) {
+          headers["if-match"] = ifMatch.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, "");
+        }
+        const safeRole = role.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, "");
+        const res = await api(
+          t.app,
+          safeRole,
+          method,
+          `${path}?${encodeURIComponent(query)}=${encodeURIComponent(query)}`,
+          method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+          headers,
+        );
+        assert.ok(res.status < 500, `${method} ${path} → ${res.status}`);
+        if (res.status >= 400) {
+          const answer = await res.json();
+          assert.equal(typeof answer.error, "string");
+        } else {
+          await res.body?.cancel();
+        }
+      },
+    ),
+    { numRuns: 400 },
+  );
+  assert.equal(await snapshot(t.db, seed.id), before);
+  t.close();
+});
+
+Deno.test("[fuzz] forms re-show bad input with a message, never a 500, and store nothing", async () => {
+  const t = await testApp();
+  const seed = await (await api(t.app, "reporter", "POST", "/tickets", { description: "The wifi is down" }))
+    .json();
+  const before = await snapshot(t.db, seed.id);
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(
+        "/tickets",
+        `/tickets/${seed.id}`,
+        `/tickets/${seed.id}/messages`,
+        `/tickets/${seed.id}/status`,
+        "/role",
+      ),
+      fc.constantFrom("reporter", "helpdesk"),
+      fc.dictionary(
+        fc.constantFrom("description", "text", "status", "from", "category", "role", "name"),
+        nasty,
+      ),
+      async (path, role, fields) => {
+        // Only refusals are under test here: drop fields that would make a valid request.
+        for (const key of ["description", "text"]) {
+          if (fields[key]?.trim()) fields[key] = "\u0000" + fields[key];
+        }
+        if (fields.role === "reporter" || fields.role === "helpdesk") delete fields.role;
+        if (fields.status === "active" || fields.status === "closed") delete fields.status;
+        const res = await t.app.request(path, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            origin: "http://localhost",
+            cookie: `helpdesk_role=${role}`,
+          },
+          body: new URLSearchParams(fields).toString(),
+        });
+        assert.ok(res.status >= 400 && res.status < 500, `${path} → ${res.status}`);
+        assert.match(res.headers.get("content-type") ?? "", /text\/html/);
+        await res.body?.cancel();
+      },
+    ),
+    { numRuns: 300 },
+  );
+  assert.equal(await snapshot(t.db, seed.id), before);
+  t.close();
+});
+
+Deno.test("[fuzz] oversized bodies are refused with 413 before they are parsed", async () => {
+  const t = await testApp();
+  const res = await api(t.app, "reporter", "POST", "/tickets", { description: "x".repeat(200_000) });
+  assert.equal(res.status, 413);
+  assert.match((await res.json()).error, /larger/);
+  assert.equal((await Array.fromAsync(allTickets(t.db))).length, 0);
+  t.close();
+});
