@@ -42,7 +42,8 @@ Deno.test("[concurrency] racing clients lose nothing and every stale edit gets 4
         { text },
       );
       assert.equal(m.status, 201);
-      messages.set(target.id, [...(messages.get(target.id) ?? []), (await m.json()).id]);
+      const messageId = (await m.json()).id;
+      messages.set(target.id, [...(messages.get(target.id) ?? []), messageId]);
 
       // Read, then edit with that version: some lose the race to another client.
       const current = await (await api(t.app, "reporter", "GET", `/tickets/${target.id}`)).json();
