@@ -129,7 +129,13 @@ export async function listTickets(db: Db, query: ListQuery): Promise<TicketPage>
       : keys.byStatusPrefix(status);
     const selector = query.cursor ? { prefix, end: [...prefix, query.cursor] } : { prefix };
     const ids: string[] = [];
-    for await (const entry of db.kv.list<string>(selector, { reverse: true, limit: query.limit + 1 })) {
+    for await (
+      const entry of db.kv.list<string>(selector, {
+        reverse: true,
+        limit: query.limit + 1,
+        batchSize: query.limit + 1,
+      })
+    ) {
       ids.push(entry.value);
     }
     return ids;
