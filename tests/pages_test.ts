@@ -277,3 +277,28 @@ Deno.test("[pages] a message posted meanwhile does not refuse a form edit or a s
   assert.equal(stored.status, "active");
   t.close();
 });
+
+Deno.test("[pages] an uncertain category is flagged for staff until they confirm it", async () => {
+  const t = await testApp();
+  await post(t.app, "/tickets", { description: "help please" }, "reporter");
+  await post(t.app, "/tickets", { description: "The elevator in building C is stuck" }, "reporter");
+  let list = await dom(await get(t.app, "/tickets", "helpdesk"));
+  const flagged = () =>
+    [...list.querySelectorAll(".ticket-row")].filter((row) => row.querySelector(".badge--check"));
+  assert.equal(flagged().length, 1);
+  assert.match(flagged()[0].textContent!, /help please/);
+  const reporterList = await dom(await get(t.app, "/tickets", "reporter"));
+  assert.equal(reporterList.querySelectorAll(".badge--check").length, 0, "reporters see no flag");
+
+  const ticket = (await Array.fromAsync(allTickets(t.db))).find((x) => x.description === "help please")!;
+  const res = await post(t.app, `/tickets/${ticket.id}`, {
+    description: ticket.description,
+    category: ticket.category,
+    baseDescription: ticket.description,
+    baseCategory: ticket.category,
+  }, "helpdesk");
+  assert.equal(res.status, 303);
+  list = await dom(await get(t.app, "/tickets", "helpdesk"));
+  assert.equal(flagged().length, 0, "confirmed by staff");
+  t.close();
+});
