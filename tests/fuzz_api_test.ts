@@ -35,6 +35,11 @@ const jsonish = fc.oneof(
   nasty,
 );
 
+/** Keeps only printable ASCII: fetch refuses other header values before they reach the server. */
+function headerSafe(value: string): string {
+  return [...value].filter((ch) => ch >= " " && ch <= "~").join("");
+}
+
 async function snapshot(db: Awaited<ReturnType<typeof testApp>>["db"], id: string) {
   const tickets = await Array.fromAsync(allTickets(db));
   return JSON.stringify({ tickets, messages: await listMessages(db, id) });
@@ -68,9 +73,9 @@ Deno.test("[fuzz] every API endpoint answers bad input with a 4xx JSON error and
       async ([method, path], role, body, query, ifMatch) => {
         const headers: Record<string, string> = {};
         if (ifMatch !== undefined) {
-          headers["if-match"] = ifMatch.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, "");
+          headers["if-match"] = headerSafe(ifMatch);
         }
-        const safeRole = role.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, "");
+        const safeRole = headerSafe(role);
         const res = await api(
           t.app,
           safeRole,
