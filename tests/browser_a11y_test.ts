@@ -1,15 +1,12 @@
 /** axe-core on every page, as each role, with JavaScript on: zero violations. */
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { launchBrowser, startWebApp } from "./browser_helpers.ts";
+import { BROWSER_TEST, withBrowser } from "./browser_helpers.ts";
 
-Deno.test("[browser] every page has zero axe-core violations", {
-  sanitizeOps: false,
-  sanitizeResources: false,
-}, async () => {
-  const app = await startWebApp();
-  const browser = await launchBrowser();
-  try {
+Deno.test(
+  "[browser] every page has zero axe-core violations",
+  BROWSER_TEST,
+  withBrowser(async (browser, url) => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const check = async (label: string) => {
@@ -19,12 +16,12 @@ Deno.test("[browser] every page has zero axe-core violations", {
       );
       assert.deepEqual(summary, [], `${label} has accessibility violations`);
     };
-    await page.goto(app.url + "/");
+    await page.goto(url + "/");
     await check("entry page");
     await page.getByRole("button", { name: /^Reporter/ }).click();
     await page.waitForURL(/\/tickets$/);
     await check("empty reporter list");
-    await page.goto(app.url + "/tickets/new");
+    await page.goto(url + "/tickets/new");
     await check("new ticket form");
     await page.getByRole("button", { name: "File ticket" }).evaluate((b) =>
       b.closest("form")!.setAttribute("novalidate", "")
@@ -40,18 +37,15 @@ Deno.test("[browser] every page has zero axe-core violations", {
     await page.getByRole("button", { name: "Send message" }).click();
     await page.locator(".bubble").first().waitFor();
     await check("reporter ticket page");
-    await page.goto(app.url + "/tickets");
+    await page.goto(url + "/tickets");
     await check("reporter list");
-    await page.goto(app.url + "/?switch=1");
+    await page.goto(url + "/?switch=1");
     await page.getByRole("button", { name: /^Helpdesk staff/ }).click();
     await page.waitForURL(/\/tickets$/);
     await check("staff list");
     await page.goto(ticketUrl);
     await check("staff ticket page");
-    await page.goto(app.url + "/tickets/01JZZZZZZZZZZZZZZZZZZZZZZZ");
+    await page.goto(url + "/tickets/01JZZZZZZZZZZZZZZZZZZZZZZZ");
     await check("not found page");
-  } finally {
-    await browser.close();
-    await app.stop();
-  }
-});
+  }),
+);

@@ -50,3 +50,22 @@ export async function startWebApp(options: { serviceUrls?: Record<string, string
 
 /** Folder for screenshots taken by the browser tests (git-ignored), for people to look at. */
 export const SCREENSHOT_DIR = new URL("./screenshots/", import.meta.url).pathname;
+
+/** Options every browser test needs: servers and streams outlive a single test step. */
+export const BROWSER_TEST = { sanitizeOps: false, sanitizeResources: false };
+
+/** Runs a browser test against a fresh web app and Chromium, and always stops both. */
+export function withBrowser(
+  fn: (browser: Browser, url: string, app: Awaited<ReturnType<typeof startWebApp>>) => Promise<void>,
+) {
+  return async () => {
+    const app = await startWebApp();
+    const browser = await launchBrowser();
+    try {
+      await fn(browser, app.url, app);
+    } finally {
+      await browser.close();
+      await app.stop();
+    }
+  };
+}

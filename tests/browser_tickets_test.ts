@@ -3,10 +3,8 @@
  * message arrive live; staff activate and close; the same with JavaScript off; conflicts are shown.
  */
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser, SCREENSHOT_DIR, startWebApp } from "./browser_helpers.ts";
-
-const options = { sanitizeOps: false, sanitizeResources: false };
+import type { BrowserContext, Page } from "playwright-core";
+import { BROWSER_TEST, SCREENSHOT_DIR, withBrowser } from "./browser_helpers.ts";
 
 async function enterAs(context: BrowserContext, url: string, role: "Reporter" | "Helpdesk staff", name = "") {
   const page = await context.newPage();
@@ -25,22 +23,9 @@ async function fileTicket(page: Page, description: string) {
   return page.url().replace(/\?.*$/, "");
 }
 
-function withBrowser(fn: (browser: Browser, url: string) => Promise<void>) {
-  return async () => {
-    const app = await startWebApp();
-    const browser = await launchBrowser();
-    try {
-      await fn(browser, app.url);
-    } finally {
-      await browser.close();
-      await app.stop();
-    }
-  };
-}
-
 Deno.test(
   "[browser] a reporter files, edits and writes; the staff page sees the message live; staff activate and close",
-  options,
+  BROWSER_TEST,
   withBrowser(async (browser, url) => {
     const reporterContext = await browser.newContext();
     const reporter = await enterAs(reporterContext, url, "Reporter", "Ana");
@@ -94,7 +79,7 @@ Deno.test(
 
 Deno.test(
   "[browser] with JavaScript off: file, edit, write, activate, close",
-  options,
+  BROWSER_TEST,
   withBrowser(async (browser, url) => {
     const reporterContext = await browser.newContext({ javaScriptEnabled: false });
     const reporter = await enterAs(reporterContext, url, "Reporter");
@@ -133,7 +118,7 @@ Deno.test(
 
 Deno.test(
   "[browser] two people edit the same ticket: the second save shows the conflict and keeps the draft",
-  options,
+  BROWSER_TEST,
   withBrowser(async (browser, url) => {
     const a = await enterAs(await browser.newContext(), url, "Reporter");
     const ticketUrl = await fileTicket(a, "Projector in A12 does not detect HDMI");
@@ -163,7 +148,7 @@ Deno.test(
 
 Deno.test(
   "[browser] screenshots of the main pages at desktop and phone width",
-  options,
+  BROWSER_TEST,
   withBrowser(async (browser, url) => {
     await Deno.mkdir(SCREENSHOT_DIR, { recursive: true });
     for (
