@@ -11,14 +11,19 @@ import { ticketsApi } from "./tickets.ts";
 export function createApi(h: Helpdesk) {
   const api = new OpenAPIHono<ApiEnv>();
 
-  api.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Campus Helpdesk API",
-      version: "1.0.0",
-      description: "Send X-Helpdesk-Role: reporter or helpdesk with every call. " +
-        'Errors are {"error": "...", "field": "..."}.',
-    },
+  // The document is the same for every request: build it once, on first use (after all routes exist).
+  let document: unknown = null;
+  api.get("/openapi.json", (c) => {
+    document ??= api.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "Campus Helpdesk API",
+        version: "1.0.0",
+        description: "Send X-Helpdesk-Role: reporter or helpdesk with every call. " +
+          'Errors are {"error": "...", "field": "..."}.',
+      },
+    });
+    return c.json(document);
   });
 
   api.use("/tickets/*", async (c, next) => {
