@@ -11,6 +11,8 @@ export function Layout(
     role: Role | null;
     name?: string | null;
     nav?: NavItem;
+    /** Extra elements for `<head>`, e.g. a stylesheet only one page needs. */
+    head?: ComponentChildren;
     children: ComponentChildren;
   },
 ) {
@@ -23,6 +25,7 @@ export function Layout(
         <title>{`${props.title} · Campus Helpdesk`}</title>
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        {props.head}
       </head>
       <body>
         <a class="skip-link" href="#main">Skip to content</a>

@@ -18,6 +18,8 @@ import { entryPages } from "./pages/entry.tsx";
 import { sendErrorPage } from "./pages/render.tsx";
 import { ticketListPages } from "./pages/tickets.tsx";
 import { ticketPages } from "./pages/ticket.tsx";
+import { dashboardPages } from "./pages/dashboard.tsx";
+import { type Config, loadConfig } from "../lib/config.ts";
 
 /** What the web app is built from. */
 export interface AppOptions {
@@ -26,6 +28,10 @@ export interface AppOptions {
   manifest: IslandManifest;
   /** Folder of the built island chunks. */
   buildDir?: string;
+  /** Where the analytics services are; defaults to the configuration from the environment. */
+  serviceUrls?: Config["serviceUrls"];
+  /** How the dashboard calls the services (tests pass a fake). */
+  fetchImpl?: typeof fetch;
 }
 
 /** Largest request body accepted: a 5000-character text in 4-byte characters, JSON-escaped, with room to spare. */
@@ -81,6 +87,10 @@ export function createApp(options: AppOptions) {
   });
   app.route("/", ticketListPages(helpdesk));
   app.route("/", ticketPages(helpdesk));
+  app.route(
+    "/",
+    dashboardPages({ serviceUrls: options.serviceUrls ?? loadConfig().serviceUrls }, options.fetchImpl),
+  );
 
   app.notFound((c) => sendErrorPage(c, new HelpdeskError("page not found", 404)));
   app.onError((err, c) => {

@@ -10,7 +10,7 @@ const config = loadConfig();
 const db = await openDb(await openKv(config.kvPath), { timeZone: config.timeZone });
 const helpdesk = await createHelpdesk(db);
 const manifest = await buildIslands({ islandsDir: ISLANDS_DIR, outDir: BUILD_DIR, config: DENO_CONFIG });
-const app = createApp({ helpdesk, manifest, buildDir: BUILD_DIR });
+const app = createApp({ helpdesk, manifest, buildDir: BUILD_DIR, serviceUrls: config.serviceUrls });
 
 Deno.serve({
   hostname: config.hostname,

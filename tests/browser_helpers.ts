@@ -1,5 +1,6 @@
 /** Browser test fixtures: the real web app on a random port with built islands, and headless Chromium. */
 import { type Browser, chromium } from "playwright-core";
+import type { Config } from "../lib/config.ts";
 import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
 import { DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
@@ -27,7 +28,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** Serves the real app (built islands, in-memory store) on a free port; `extra` can wrap or extend it. */
-export async function startWebApp(options: { serviceUrls?: Record<string, string> } = {}) {
+export async function startWebApp(options: { serviceUrls?: Config["serviceUrls"] } = {}) {
   const db = await memoryDb();
   const helpdesk = await createHelpdesk(db);
   // Each test process builds into its own folder, so parallel test files never share an output folder.

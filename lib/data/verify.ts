@@ -27,10 +27,15 @@ const COUNTER_PREFIXES = [
 ];
 
 /** Every difference between stored indexes/counters and a recount from the records (empty when all agree). */
-export async function verifyStore(db: Db): Promise<Mismatch[]> {
+export async function verifyStore(
+  db: Db,
+  options: { onTicket?: (count: number) => void } = {},
+): Promise<Mismatch[]> {
   const expected = new Map<string, { key: Deno.KvKey; value: string }>();
   let firstOpened: bigint | null = null;
+  let count = 0;
   for await (const ticket of allTickets(db)) {
+    options.onTicket?.(++count);
     const { indexes, counters } = contributionsOf(ticket, db.timeZone);
     for (const key of indexes) expected.set(JSON.stringify(key), { key, value: ticket.id });
     for (const { key, delta } of counters.values()) {

@@ -1,0 +1,217 @@
+/**
+ * The export/import line format: one ticket per line, as the API shows it (without `version`) plus its
+ * `categoryConfidence`, with its `messages` array. Parsing applies the same text rules as the app and
+ * checks that the times tell a possible story.
+ */
+import { z } from "zod";
+import type { Category } from "../lib/categories.ts";
+import type { ImportItem } from "../lib/data/import.ts";
+import type { Message, Ticket, TicketRecord } from "../lib/data/types.ts";
+import {
+  authorNameSchema,
+  categorySchema,
+  descriptionSchema,
+  messageTextSchema,
+  roleSchema,
+  statusSchema,
+  ticketIdSchema,
+} from "../lib/schemas.ts";
+
+const isoTime = z.iso.datetime({ error: "must be an ISO 8601 time in UTC, e.g. 2026-03-10T09:00:00.000Z" })
+  // Counters keep times as unsigned integers, so nothing before 1970 can be stored.
+  .refine((s) => Date.parse(s) >= 0, "must not be before 1970")
+  .transform((s) => new Date(s).toISOString());
+
+const messageIdSchema = z.string({ error: "must be a message id (a ULID)" })
+  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "must be a message id (a ULID)");
+
+const messageLineSchema = z.strictObject({
+  id: messageIdSchema,
+  ticketId: ticketIdSchema.optional(),
+  authorRole: roleSchema,
+  authorName: authorNameSchema,
+  text: messageTextSchema,
+  createdAt: isoTime,
+}, { error: unknownField });
+
+const ticketLineSchema = z.strictObject({
+  id: ticketIdSchema,
+  description: descriptionSchema,
+  category: categorySchema.optional(),
+  categorySource: z.enum(["auto", "staff"], { error: "categorySource must be auto or staff" }).optional(),
+  categoryConfidence: z.number({ error: "categoryConfidence must be a number" }).min(0).max(1).nullable()
+    .optional(),
+  status: statusSchema,
+  openedAt: isoTime,
+  activatedAt: isoTime.nullable().default(null),
+  closedAt: isoTime.nullable().default(null),
+  updatedAt: isoTime,
+  // An API answer carries a version; it is ignored, since the store gives every write a new one.
+  version: z.unknown().optional(),
+  messages: z.array(messageLineSchema, { error: "messages must be an array" }).default([]),
+}, { error: unknownField });
+
+function unknownField(issue: { code?: string; keys?: string[] }) {
+  return issue.code === "unrecognized_keys"
+    ? `unknown field ${issue.keys!.join(", ")}`
+    : issue.code === "invalid_type"
+    ? "must be a JSON object"
+    : undefined;
+}
+
+/** A valid line: the ticket with everything but a missing category filled in, and its messages. */
+export interface ParsedLine {
+  ticket: Omit<TicketRecord, "category" | "categorySource" | "categoryConfidence">;
+  category?: Category;
+  categorySource?: TicketRecord["categorySource"];
+  categoryConfidence?: number | null;
+  messages: Message[];
+}
+
+/** Why a line was refused. */
+export class LineError extends Error {}
+
+/**
+ * Parses and checks one line. `now` is the latest time a line may mention. Throws LineError with a
+ * message naming the field at fault.
+ */
+export function parseTicketLine(text: string, now: Date): ParsedLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new LineError(`not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = ticketLineSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LineError(issue.path.length ? `${fieldPath(issue.path)}: ${issue.message}` : issue.message);
+  }
+  const line = parsed.data;
+  const problem = storyProblem(line, now.getTime());
+  if (problem) throw new LineError(problem);
+  return {
+    ticket: {
+      id: line.id,
+      description: line.description,
+      status: line.status,
+      openedAt: line.openedAt,
+      activatedAt: line.activatedAt,
+      closedAt: line.closedAt,
+      updatedAt: line.updatedAt,
+    },
+    category: line.category,
+    categorySource: line.categorySource,
+    categoryConfidence: line.categoryConfidence,
+    messages: line.messages.map((m) => ({
+      id: m.id,
+      ticketId: line.id,
+      authorRole: m.authorRole,
+      authorName: m.authorName,
+      text: m.text,
+      createdAt: m.createdAt,
+    })),
+  };
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((part, i) =>
+    typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`
+  )
+    .join("");
+}
+
+/** The first way the line's status and times contradict each other, or null when they tell a possible story. */
+function storyProblem(line: z.output<typeof ticketLineSchema>, nowMs: number): string | null {
+  const { status, activatedAt, closedAt } = line;
+  if (status === "open" && (activatedAt || closedAt)) return "an open ticket has no activatedAt or closedAt";
+  if (status === "active" && !activatedAt) return "an active ticket needs activatedAt";
+  if (status === "active" && closedAt) return "an active ticket has no closedAt";
+  if (status === "closed" && (!activatedAt || !closedAt)) {
+    return "a closed ticket needs activatedAt and closedAt";
+  }
+  if (line.categorySource === "staff" && !line.category) return "categorySource staff needs a category";
+  if (line.categorySource === "staff" && line.categoryConfidence != null) {
+    return "a category set by staff has no categoryConfidence";
+  }
+  if (activatedAt && activatedAt < line.openedAt) return "activatedAt is before openedAt";
+  if (closedAt && activatedAt && closedAt < activatedAt) return "closedAt is before activatedAt";
+  const latest = [line.openedAt, activatedAt, closedAt].filter((t) => t !== null).sort().at(-1)!;
+  if (line.updatedAt < latest) return "updatedAt is before another of the ticket's times";
+  if (Date.parse(line.updatedAt) > nowMs) return "updatedAt is in the future";
+  const ids = new Set<string>();
+  for (const [i, m] of line.messages.entries()) {
+    const where = `messages[${i}]`;
+    if (m.ticketId !== undefined && m.ticketId !== line.id) {
+      return `${where}.ticketId is not this ticket's id`;
+    }
+    if (ids.has(m.id)) return `${where}.id appears twice`;
+    ids.add(m.id);
+    if (m.createdAt < line.openedAt) return `${where}.createdAt is before the ticket was opened`;
+    if (closedAt && m.createdAt > closedAt) return `${where}.createdAt is after the ticket was closed`;
+    if (m.createdAt > line.updatedAt) return `${where}.createdAt is after the ticket's updatedAt`;
+  }
+  return null;
+}
+
+/** Completes a parsed line into what the store keeps, given the category the classifier would pick. */
+export function toImportItem(
+  line: ParsedLine,
+  classify: (text: string) => { category: Category; confidence: number },
+): ImportItem {
+  let ticket: TicketRecord;
+  if (line.category) {
+    // A category that came with the data was chosen by a person unless the line says otherwise.
+    const categorySource = line.categorySource ?? "staff";
+    ticket = {
+      ...line.ticket,
+      category: line.category,
+      categorySource,
+      categoryConfidence: categorySource === "staff" ? null : line.categoryConfidence ?? null,
+    };
+  } else {
+    const { category, confidence } = classify(line.ticket.description);
+    ticket = { ...line.ticket, category, categorySource: "auto", categoryConfidence: confidence };
+  }
+  return { ticket: withFieldOrder(ticket), messages: line.messages };
+}
+
+// Records are stored with one key order, so an imported ticket looks exactly like one the app wrote.
+function withFieldOrder(t: TicketRecord): TicketRecord {
+  return {
+    id: t.id,
+    description: t.description,
+    category: t.category,
+    categorySource: t.categorySource,
+    categoryConfidence: t.categoryConfidence,
+    status: t.status,
+    openedAt: t.openedAt,
+    activatedAt: t.activatedAt,
+    closedAt: t.closedAt,
+    updatedAt: t.updatedAt,
+  };
+}
+
+/** One export line: the ticket without its version, its classifier confidence, and its messages. */
+export function ticketLine(ticket: Ticket | TicketRecord, messages: readonly Message[]): string {
+  return JSON.stringify({
+    id: ticket.id,
+    description: ticket.description,
+    category: ticket.category,
+    categorySource: ticket.categorySource,
+    categoryConfidence: ticket.categoryConfidence,
+    status: ticket.status,
+    openedAt: ticket.openedAt,
+    activatedAt: ticket.activatedAt,
+    closedAt: ticket.closedAt,
+    updatedAt: ticket.updatedAt,
+    messages: messages.map((m) => ({
+      id: m.id,
+      ticketId: m.ticketId,
+      authorRole: m.authorRole,
+      authorName: m.authorName,
+      text: m.text,
+      createdAt: m.createdAt,
+    })),
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * How the web app asks the analytics services: one GET with a short timeout, the answer checked against
+ * the service's contract. A service that is down, slow, failing or answering nonsense comes back as
+ * "unavailable", so the page calling it can say so and carry on.
+ */
+import type { z } from "zod";
+import type { Config } from "../lib/config.ts";
+import {
+  type ActiveAnswer,
+  activeAnswerSchema,
+  type ResolutionAnswer,
+  resolutionAnswerSchema,
+  type UnclosedAnswer,
+  unclosedAnswerSchema,
+} from "./contracts.ts";
+
+/** How long the dashboard waits for a service before calling it unavailable. */
+export const SERVICE_TIMEOUT_MS = 2000;
+
+/** A service's answer: its data, a refusal of the parameters (400, with its message), or no usable answer. */
+export type ServiceResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; reason: "rejected"; message: string }
+  | { ok: false; reason: "unavailable" };
+
+/** The three analytics calls. */
+export interface AnalyticsClient {
+  unclosed(period: { hours: number } | { days: number }): Promise<ServiceResult<UnclosedAnswer>>;
+  resolutionTime(range: { from?: string; to?: string }): Promise<ServiceResult<ResolutionAnswer>>;
+  activeByCategory(): Promise<ServiceResult<ActiveAnswer>>;
+}
+
+/** A client of the services at `urls`; `fetchImpl` lets tests stand in for the network. */
+export function createAnalyticsClient(
+  urls: Config["serviceUrls"],
+  fetchImpl: typeof fetch = fetch,
+  options: { timeoutMs?: number } = {},
+): AnalyticsClient {
+  const timeoutMs = options.timeoutMs ?? SERVICE_TIMEOUT_MS;
+  async function call<T>(base: string, path: string, query: Record<string, string>, schema: z.ZodType<T>) {
+    const url = new URL(path, base.endsWith("/") ? base : base + "/");
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    try {
+      const res = await fetchImpl(url, {
+        headers: { accept: "application/json" },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body: unknown = await res.json().catch(() => null);
+      if (res.status === 400 && typeof (body as { error?: unknown })?.error === "string") {
+        return { ok: false, reason: "rejected", message: (body as { error: string }).error } as const;
+      }
+      if (!res.ok) return { ok: false, reason: "unavailable" } as const;
+      const parsed = schema.safeParse(body);
+      return parsed.success
+        ? { ok: true, data: parsed.data } as const
+        : { ok: false, reason: "unavailable" } as const;
+    } catch {
+      // Refused connection, DNS failure, timeout: all mean the same thing to the person looking.
+      return { ok: false, reason: "unavailable" } as const;
+    }
+  }
+  return {
+    unclosed: (period) =>
+      call(
+        urls.unclosed,
+        "v1/unclosed",
+        "hours" in period ? { hours: String(period.hours) } : { days: String(period.days) },
+        unclosedAnswerSchema,
+      ),
+    resolutionTime: (range) =>
+      call(
+        urls.resolutionTime,
+        "v1/resolution-time",
+        Object.fromEntries(Object.entries(range).filter(([, v]) => v)) as Record<string, string>,
+        resolutionAnswerSchema,
+      ),
+    activeByCategory: () => call(urls.activeByCategory, "v1/active-by-category", {}, activeAnswerSchema),
+  };
+}

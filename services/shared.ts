@@ -1,0 +1,74 @@
+/**
+ * What every analytics service has in common: the `{"error"}` shape, `GET /health`, the GET-only guard,
+ * JSON 404s, strict query parsing, and opening the store read-only from the configuration.
+ */
+import { type Context, Hono } from "hono";
+import type { z } from "zod";
+import { loadConfig, openKv } from "../lib/config.ts";
+import { type Db, openReadOnlyDb } from "../lib/data/mod.ts";
+import { firstIssue } from "../lib/schemas.ts";
+
+/** Options every service factory takes; `now` lets tests pin the clock. */
+export interface ServiceOptions {
+  now?: () => Date;
+}
+
+/** A bad request parameter; answered with 400 and its message. */
+export class ParameterError extends Error {}
+
+const ALLOWED_METHODS = new Set(["GET", "HEAD"]);
+
+/**
+ * A service app with `/health`, a 405 for any method but GET/HEAD on its known paths, a JSON 404 for
+ * unknown paths, and errors mapped to `{"error"}` answers. `paths` are the service's own GET endpoints.
+ */
+export function createServiceApp(paths: readonly string[]): Hono {
+  const known = new Set(["/health", ...paths]);
+  const app = new Hono();
+  app.use(async (c, next) => {
+    if (known.has(c.req.path) && !ALLOWED_METHODS.has(c.req.method)) {
+      return c.json({ error: `method ${c.req.method} is not allowed here; use GET` }, 405, {
+        Allow: "GET, HEAD",
+      });
+    }
+    await next();
+  });
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    if (error instanceof ParameterError) return c.json({ error: error.message }, 400);
+    console.error(error);
+    return c.json({ error: "the service failed to answer; see its log" }, 500);
+  });
+  return app;
+}
+
+/**
+ * Reads the query string with `schema`, refusing repeated parameters (`?hours=1&hours=2` has no single
+ * meaning) and turning the first validation issue into a ParameterError.
+ */
+export function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
+  const params = new URL(c.req.url).searchParams;
+  const query: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (name in query) throw new ParameterError(`parameter ${name} is given more than once`);
+    query[name] = value;
+  }
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw new ParameterError(firstIssue(parsed.error).message);
+  return parsed.data;
+}
+
+/** The zod error option that names unknown query parameters. */
+export function unknownParameterError(allowed: string) {
+  return (issue: { code?: string; keys?: string[] }) =>
+    issue.code === "unrecognized_keys"
+      ? `unknown parameter ${issue.keys!.join(", ")}; this endpoint takes ${allowed}`
+      : undefined;
+}
+
+/** Opens the configured store read-only: services never write, the web app is the one writer. */
+export async function openServiceDb(): Promise<Db> {
+  const config = loadConfig();
+  return await openReadOnlyDb(await openKv(config.kvPath), { timeZone: config.timeZone });
+}

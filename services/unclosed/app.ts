@@ -1,0 +1,45 @@
+/** Service 1: how many tickets opened in the last N hours or days are still not closed. */
+import type { Hono } from "hono";
+import { z } from "zod";
+import { countUnclosedOpenedBetween, type Db } from "../../lib/data/mod.ts";
+import { MAX_DAYS, MAX_HOURS, type UnclosedAnswer } from "../contracts.ts";
+import { createServiceApp, parseQuery, type ServiceOptions, unknownParameterError } from "../shared.ts";
+
+const HOUR_MS = 3_600_000;
+
+function periodCount(name: "hours" | "days", max: number) {
+  return z.string()
+    // Digits only: "1.5", "1e3", "0x10", "+5" and " 5" are all refused rather than guessed at.
+    .regex(/^\d+$/, `${name} must be a positive whole number, e.g. ${name}=${name === "hours" ? 24 : 7}`)
+    .transform(Number)
+    .refine((n) => n >= 1, `${name} must be at least 1`)
+    .refine((n) => n <= max, `${name} must be at most ${max} (ten years)`)
+    .optional();
+}
+
+const querySchema = z.strictObject(
+  { hours: periodCount("hours", MAX_HOURS), days: periodCount("days", MAX_DAYS) },
+  { error: unknownParameterError("hours=N or days=N") },
+).refine((q) => q.hours === undefined || q.days === undefined, "give either hours or days, not both")
+  .refine((q) => q.hours !== undefined || q.days !== undefined, "give the period as hours=N or days=N")
+  .transform((q) => (q.hours !== undefined ? q.hours : q.days! * 24) * HOUR_MS);
+
+/** Builds the unclosed-tickets service: `GET /v1/unclosed?hours=N|days=N` and `GET /health`. */
+export function createUnclosedService(db: Db, options: ServiceOptions = {}): Hono {
+  const now = options.now ?? (() => new Date());
+  const app = createServiceApp(["/v1/unclosed"]);
+  app.get("/v1/unclosed", async (c) => {
+    const periodMs = parseQuery(c, querySchema);
+    const to = now().getTime();
+    const from = to - periodMs;
+    // The period [from, to] includes its end; the counter read is half-open.
+    const count = await countUnclosedOpenedBetween(db, from, to + 1);
+    const answer: UnclosedAnswer = {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      count,
+    };
+    return c.json(answer);
+  });
+  return app;
+}

@@ -1,0 +1,219 @@
+import assert from "node:assert/strict";
+import { describeSummary, importLines } from "../cli/import.ts";
+import type { Category } from "../lib/categories.ts";
+import { allTickets, countByStatusCategory, getTicket, listMessages } from "../lib/data/mod.ts";
+import { verifyStore } from "../lib/data/verify.ts";
+import { memoryDb } from "./helpers.ts";
+
+const NOW = new Date("2026-03-10T12:00:00.000Z");
+const classify = (_text: string) => ({ category: "technical_it" as Category, confidence: 0.42 });
+
+async function* linesOf(lines: string[]) {
+  for (const line of lines) yield line;
+}
+
+let counter = 0;
+/** A valid export line with a fresh id; `overrides` replace fields. */
+function line(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  counter++;
+  const id = `01JNZ${String(counter).padStart(21, "0")}`;
+  return {
+    id,
+    description: `Radiator in E${counter} is cold`,
+    category: "facility_management",
+    categorySource: "auto",
+    categoryConfidence: 0.93,
+    status: "closed",
+    openedAt: "2026-03-01T08:00:00.000Z",
+    activatedAt: "2026-03-01T09:00:00.000Z",
+    closedAt: "2026-03-02T10:00:00.000Z",
+    updatedAt: "2026-03-02T10:00:00.000Z",
+    messages: [{
+      id: `01JNZM${String(counter).padStart(20, "0")}`,
+      ticketId: id,
+      authorRole: "helpdesk",
+      authorName: "Sam",
+      text: "On our way",
+      createdAt: "2026-03-01T09:05:00.000Z",
+    }],
+    ...overrides,
+  };
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+async function count(db: Awaited<ReturnType<typeof memoryDb>>) {
+  let n = 0;
+  for await (const _ of allTickets(db)) n++;
+  return n;
+}
+
+Deno.test("[cli] import reports each bad line by number and reason, stores only the good ones", async () => {
+  const db = await memoryDb();
+  const good1 = line();
+  const good2 = line({
+    status: "open",
+    activatedAt: null,
+    closedAt: null,
+    updatedAt: "2026-03-01T08:00:00.000Z",
+    messages: [],
+  });
+  const base = line();
+  const lines = [
+    json(good1),
+    "{not json",
+    json({ ...line(), closedAt: null }),
+    json({ ...line(), updatedAt: "2026-03-11T00:00:00.000Z" }),
+    json({ ...base, messages: [{ ...(base.messages as object[])[0], text: "   " }] }),
+    "",
+    json(good2),
+    json({ ...line(), priority: "high" }),
+    json({ ...line(), activatedAt: "2026-02-28T00:00:00.000Z" }),
+    json({
+      ...base,
+      messages: [{ ...(base.messages as object[])[0], createdAt: "2026-03-03T00:00:00.000Z" }],
+    }),
+    "[1, 2]",
+    json({ ...line(), description: "" }),
+    json({ ...line(), openedAt: "2026-02-30T08:00:00.000Z" }),
+    json({ ...line(), status: "open" }),
+    json({ ...line(), id: "not-a-ulid" }),
+    json({ ...line(), category: "parking" }),
+  ];
+  const reported: [number, string][] = [];
+  const summary = await importLines(db, linesOf(lines), {
+    now: NOW,
+    classify,
+    onBadLine: (n, reason) => reported.push([n, reason]),
+  });
+  assert.deepEqual(summary.bad.map((b) => [b.line, b.reason]), reported);
+  const reasons = Object.fromEntries(summary.bad.map((b) => [b.line, b.reason]));
+  assert.deepEqual(Object.keys(reasons).map(Number), [2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+  assert.match(reasons[2], /not valid JSON/);
+  assert.match(reasons[3], /a closed ticket needs activatedAt and closedAt/);
+  assert.match(reasons[4], /updatedAt is in the future/);
+  assert.match(reasons[5], /messages\[0\]\.text: text is required/);
+  assert.match(reasons[8], /unknown field priority/);
+  assert.match(reasons[9], /activatedAt is before openedAt/);
+  assert.match(reasons[10], /messages\[0\]\.createdAt is after the ticket was closed/);
+  assert.match(reasons[11], /must be a JSON object/);
+  assert.match(reasons[12], /description: description is required/);
+  assert.match(reasons[13], /openedAt: must be an ISO 8601 time in UTC/);
+  assert.match(reasons[14], /an open ticket has no activatedAt or closedAt/);
+  assert.match(reasons[15], /id: not a ticket id/);
+  assert.match(reasons[16], /category: category must be one of/);
+  assert.equal(summary.imported, 2);
+  assert.equal(summary.messages, 1);
+  assert.equal(await count(db), 2);
+  assert.ok(await getTicket(db, good1.id as string));
+  assert.ok(await getTicket(db, good2.id as string));
+  assert.deepEqual(await verifyStore(db), []);
+  assert.match(
+    describeSummary(summary, 1.25),
+    /imported 2 tickets \(1 message\), skipped 0 already stored, 13 bad lines in 1\.3 s/,
+  );
+  db.kv.close();
+});
+
+Deno.test("[cli] importing the same file twice changes nothing the second time", async () => {
+  const db = await memoryDb();
+  const lines = Array.from(
+    { length: 30 },
+    (_, i) =>
+      json(
+        line(i % 3 === 0 ? { status: "active", closedAt: null, updatedAt: "2026-03-01T09:05:00.000Z" } : {}),
+      ),
+  );
+  const first = await importLines(db, linesOf(lines), { now: NOW, classify });
+  assert.deepEqual([first.imported, first.existing, first.bad.length], [30, 0, 0]);
+  const counts = await countByStatusCategory(db);
+  const second = await importLines(db, linesOf(lines), { now: NOW, classify });
+  assert.deepEqual([second.imported, second.existing, second.bad.length], [0, 30, 0]);
+  assert.deepEqual(await countByStatusCategory(db), counts);
+  assert.equal(counts.active.facility_management, 10);
+  assert.equal(counts.closed.facility_management, 20);
+  // A repeated id inside one file is imported once too.
+  const again = line();
+  const dup = await importLines(db, linesOf([json(again), json(again)]), { now: NOW, classify });
+  assert.deepEqual([dup.imported, dup.existing], [1, 1]);
+  assert.deepEqual(await verifyStore(db), []);
+  db.kv.close();
+});
+
+Deno.test("[cli] a line without category is classified; a given category without a source counts as staff's", async () => {
+  const db = await memoryDb();
+  const { category: _, categorySource: __, categoryConfidence: ___, ...bare } = line();
+  const { categorySource: _s, categoryConfidence: _c, ...given } = line({ category: "services_complaints" });
+  await importLines(db, linesOf([json(bare), json(given)]), { now: NOW, classify });
+  const auto = (await getTicket(db, bare.id as string))!;
+  assert.deepEqual([auto.category, auto.categorySource, auto.categoryConfidence], [
+    "technical_it",
+    "auto",
+    0.42,
+  ]);
+  const staff = (await getTicket(db, given.id as string))!;
+  assert.deepEqual([staff.category, staff.categorySource, staff.categoryConfidence], [
+    "services_complaints",
+    "staff",
+    null,
+  ]);
+  db.kv.close();
+});
+
+Deno.test("[cli] big batches and a thread too long for one commit are split under Deno KV's limits", async () => {
+  const db = await memoryDb("Europe/Berlin");
+  const long = line();
+  // 250 messages of 4000 two-byte characters: about 2 MB, far over one commit's 800 KB.
+  long.messages = Array.from({ length: 250 }, (_, i) => ({
+    id: `01JNZN${String(i).padStart(20, "0")}`,
+    authorRole: i % 2 ? "helpdesk" : "reporter",
+    authorName: null,
+    text: "é".repeat(3999) + i,
+    createdAt: "2026-03-01T09:05:00.000Z",
+  }));
+  const many = Array.from({ length: 450 }, () => json(line()));
+  const summary = await importLines(db, linesOf([json(long), ...many]), {
+    now: NOW,
+    classify,
+    batchSize: 1000,
+  });
+  assert.deepEqual([summary.imported, summary.bad.length], [451, 0]);
+  assert.equal((await listMessages(db, long.id as string)).length, 250);
+  assert.equal(await count(db), 451);
+  assert.deepEqual(await verifyStore(db), []);
+  db.kv.close();
+});
+
+Deno.test("[cli] deno task import exits 1 when a line was bad, and says which", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cli_import_" });
+  try {
+    const file = `${dir}/tickets.jsonl`;
+    await Deno.writeTextFile(file, [json(line()), "{oops"].join("\n") + "\n");
+    const cmd = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--config",
+        new URL("../deno.json", import.meta.url).pathname,
+        "cli/import.ts",
+        file,
+      ],
+      cwd: new URL("..", import.meta.url).pathname,
+      env: { HELPDESK_KV: `${dir}/kv.sqlite3` },
+    });
+    const { code, stdout, stderr } = await cmd.output();
+    const out = new TextDecoder().decode(stdout);
+    const err = new TextDecoder().decode(stderr);
+    assert.equal(code, 1, err);
+    assert.match(out, /imported 1 ticket \(1 message\), skipped 0 already stored, 1 bad line/);
+    assert.match(err, /line 2: not valid JSON/);
+    const usage = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", new URL("../deno.json", import.meta.url).pathname, "cli/import.ts"],
+      cwd: new URL("..", import.meta.url).pathname,
+      env: { HELPDESK_KV: `${dir}/kv.sqlite3` },
+    }).output();
+    assert.equal(usage.code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,244 @@
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { parseHTML } from "linkedom";
+import { createTicket, type Db, type Ticket, updateTicket } from "../lib/data/mod.ts";
+import { HelpdeskError } from "../lib/errors.ts";
+import { roleFromCookie } from "../lib/role.ts";
+import { dashboardPages } from "../routes/pages/dashboard.tsx";
+import type { PageEnv } from "../routes/pages/env.ts";
+import { sendErrorPage } from "../routes/pages/render.tsx";
+import { createActiveByCategoryService } from "../services/active_by_category/app.ts";
+import { createResolutionTimeService } from "../services/resolution_time/app.ts";
+import { createUnclosedService } from "../services/unclosed/app.ts";
+import { FAKE_MANIFEST, memoryDb } from "./helpers.ts";
+
+const URLS = {
+  unclosed: "http://unclosed.test",
+  resolutionTime: "http://resolution.test",
+  activeByCategory: "http://active.test",
+};
+const NOW = new Date("2026-03-10T09:00:00.000Z");
+
+/** The dashboard sub-app with the page variables the web app sets, as routes/app.tsx mounts it. */
+function dashboardApp(fetchImpl: typeof fetch) {
+  const app = new Hono<PageEnv>();
+  app.use(async (c, next) => {
+    c.set("role", roleFromCookie(c));
+    c.set("name", null);
+    c.set("manifest", FAKE_MANIFEST);
+    await next();
+  });
+  app.route("/", dashboardPages({ serviceUrls: URLS }, fetchImpl));
+  app.onError((err, c) => {
+    if (err instanceof HelpdeskError) return sendErrorPage(c, err);
+    throw err;
+  });
+  return app;
+}
+
+/** A fetch that reaches the real services on `db`, counting the calls. */
+function servicesOn(db: Db) {
+  const now = () => NOW;
+  const apps = {
+    "unclosed.test": createUnclosedService(db, { now }),
+    "resolution.test": createResolutionTimeService(db, { now }),
+    "active.test": createActiveByCategoryService(db),
+  };
+  const calls: string[] = [];
+  const fetchImpl: typeof fetch = (input, init) => {
+    const url = new URL(String(input));
+    calls.push(url.hostname + url.pathname + url.search);
+    return Promise.resolve(apps[url.hostname as keyof typeof apps].request(url.pathname + url.search, init));
+  };
+  return { fetchImpl, calls };
+}
+
+const down: typeof fetch = () => Promise.reject(new TypeError("error sending request: Connection refused"));
+
+async function get(app: Hono<PageEnv>, path: string, role: string | null = "helpdesk") {
+  const res = await app.request(path, { headers: role ? { cookie: `helpdesk_role=${role}` } : {} });
+  const text = await res.text();
+  return { res, text, doc: parseHTML(text).document };
+}
+
+function rows(doc: Document) {
+  return [...doc.querySelectorAll("table.data-table tbody tr")].map((tr) =>
+    [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent!.replace(/\s+/g, " ").trim())
+  );
+}
+
+async function history() {
+  const db = await memoryDb();
+  const make = async (iso: string, category: Ticket["category"]) =>
+    await createTicket(db, { description: "x", category, categoryConfidence: 0.9, openedAt: new Date(iso) });
+  const strip = ({ version: _, ...r }: Ticket) => r;
+  const a = await make("2026-03-10T06:00:00Z", "technical_it");
+  await make("2026-03-05T06:00:00Z", "facility_management");
+  const c = await make("2026-02-10T06:00:00Z", "services_complaints");
+  await updateTicket(
+    db,
+    a.id,
+    (t) => ({ ...strip(t), status: "active", activatedAt: "2026-03-10T07:00:00.000Z" }),
+    {
+      expectedVersion: null,
+    },
+  );
+  await updateTicket(db, c.id, (t) => ({
+    ...strip(t),
+    status: "closed",
+    activatedAt: "2026-02-10T07:00:00.000Z",
+    closedAt: "2026-02-11T06:00:00.000Z",
+  }), { expectedVersion: null });
+  return db;
+}
+
+Deno.test("[dashboard] a reporter is refused with 403 and someone without a role is sent to choose one", async () => {
+  const app = dashboardApp(down);
+  const reporter = await get(app, "/dashboard", "reporter");
+  assert.equal(reporter.res.status, 403);
+  assert.match(reporter.text, /Only helpdesk staff can see the dashboard/);
+  const nobody = await get(app, "/dashboard", null);
+  assert.equal(nobody.res.status, 303);
+  assert.equal(nobody.res.headers.get("location"), "/");
+});
+
+Deno.test("[dashboard] unclosed tickets: a big number, a chart island and the same numbers in a table", async () => {
+  const db = await history();
+  const { fetchImpl, calls } = servicesOn(db);
+  const { res, doc, text } = await get(dashboardApp(fetchImpl), "/dashboard");
+  assert.equal(res.status, 200);
+  assert.ok(doc.querySelector('link[rel="stylesheet"][href="/static/charts.css"]'), "charts.css in <head>");
+  assert.equal(doc.querySelector('input[name="analysis"][value="unclosed"]')!.hasAttribute("checked"), true);
+  assert.equal(doc.querySelector(".big-number__value")!.textContent, "2");
+  assert.equal(doc.querySelector("table caption")!.textContent!.includes("Unclosed tickets"), true);
+  assert.deepEqual(rows(doc).map((r) => [r[0], r[2]]), [
+    ["24 hours", "1"],
+    ["7 days your period", "2"],
+    ["30 days", "2"],
+    ["90 days", "2"],
+  ]);
+  assert.equal(doc.querySelectorAll('th[scope="col"]').length, 3);
+  assert.ok(doc.querySelector('[data-island="AnalyticsChart"]'), "chart island rendered");
+  assert.match(text, /AnalyticsChart-test\.js/);
+  assert.ok(calls.includes("unclosed.test/v1/unclosed?days=7"));
+  db.kv.close();
+});
+
+Deno.test("[dashboard] hours are passed through and any period gets context rows", async () => {
+  const db = await history();
+  const { fetchImpl, calls } = servicesOn(db);
+  const { doc } = await get(dashboardApp(fetchImpl), "/dashboard?analysis=unclosed&amount=36&unit=hours");
+  assert.equal(doc.querySelector(".big-number__value")!.textContent, "1");
+  assert.deepEqual(rows(doc).map((r) => r[0]), [
+    "24 hours",
+    "36 hours your period",
+    "7 days",
+    "30 days",
+    "90 days",
+  ]);
+  assert.ok(calls.includes("unclosed.test/v1/unclosed?hours=36"));
+  db.kv.close();
+});
+
+Deno.test("[dashboard] resolution time shows every month, with 'none closed' where nothing was closed", async () => {
+  const db = await history();
+  const { fetchImpl } = servicesOn(db);
+  const { res, doc } = await get(dashboardApp(fetchImpl), "/dashboard?analysis=resolution");
+  assert.equal(res.status, 200);
+  assert.deepEqual(rows(doc), [["Feb 2026", "1", "24 hours"], ["Mar 2026", "0", "none closed"]]);
+  assert.ok(doc.querySelector('[data-island="AnalyticsChart"]'));
+  const narrowed = await get(
+    dashboardApp(fetchImpl),
+    "/dashboard?analysis=resolution&from=2026-03&to=2026-03",
+  );
+  assert.deepEqual(rows(narrowed.doc), [["Mar 2026", "0", "none closed"]]);
+  assert.match(narrowed.text, /None of the tickets opened in these months is closed yet/);
+  db.kv.close();
+});
+
+Deno.test("[dashboard] active by category lists all three categories and a total", async () => {
+  const db = await history();
+  const { fetchImpl } = servicesOn(db);
+  const { doc } = await get(dashboardApp(fetchImpl), "/dashboard?analysis=active");
+  assert.deepEqual(rows(doc), [
+    ["Facility management", "0"],
+    ["Technical IT", "1"],
+    ["Services complaint", "0"],
+  ]);
+  assert.equal(doc.querySelector("tfoot td")!.textContent, "1");
+  db.kv.close();
+});
+
+Deno.test("[dashboard] an empty store shows helpful empty states and no chart", async () => {
+  const db = await memoryDb();
+  const { fetchImpl } = servicesOn(db);
+  const app = dashboardApp(fetchImpl);
+  const unclosed = await get(app, "/dashboard");
+  assert.equal(unclosed.doc.querySelector(".big-number__value")!.textContent, "0");
+  assert.match(unclosed.text, /Nothing is waiting from this period/);
+  assert.equal(unclosed.doc.querySelector("[data-island]"), null);
+  const resolution = await get(app, "/dashboard?analysis=resolution");
+  assert.match(resolution.text, /No tickets yet/);
+  const active = await get(app, "/dashboard?analysis=active");
+  assert.match(active.text, /No ticket is being worked on right now/);
+  assert.equal(active.doc.querySelector("[data-island]"), null);
+  db.kv.close();
+});
+
+Deno.test("[dashboard] a service that is down shows 'unavailable' for that analysis; the page still works", async () => {
+  for (const analysis of ["unclosed", "resolution", "active"]) {
+    const { res, doc, text } = await get(dashboardApp(down), `/dashboard?analysis=${analysis}`);
+    assert.equal(res.status, 200, analysis);
+    assert.match(text, /This analysis is unavailable right now/, analysis);
+    assert.ok(doc.querySelector("form.dashboard-form"), "the form is still there");
+    assert.equal(doc.querySelector("table"), null);
+  }
+  const failing: typeof fetch = () => Promise.resolve(Response.json({ error: "boom" }, { status: 500 }));
+  assert.match(
+    (await get(dashboardApp(failing), "/dashboard?analysis=active")).text,
+    /unavailable right now/,
+  );
+});
+
+Deno.test("[dashboard] bad input is refused next to its field without asking a service", async () => {
+  let called = 0;
+  const app = dashboardApp(() => {
+    called++;
+    return Promise.reject(new Error("must not be called"));
+  });
+  for (const amount of ["0", "1.5", "abc", "", "3653"]) {
+    const { res, doc } = await get(app, `/dashboard?analysis=unclosed&amount=${amount}&unit=days`);
+    assert.equal(res.status, 400, amount);
+    const input = doc.querySelector("#amount")!;
+    assert.equal(input.getAttribute("aria-invalid"), "true");
+    assert.match(input.getAttribute("aria-describedby")!, /amount-error/);
+    assert.match(doc.querySelector("#amount-error")!.textContent!, /whole number of days from 1 to 3,652/);
+  }
+  const months = await get(app, "/dashboard?analysis=resolution&from=2026-05&to=2026-03");
+  assert.equal(months.res.status, 400);
+  assert.match(months.doc.querySelector("#to-error")!.textContent!, /must not be before the first/);
+  const badMonth = await get(app, "/dashboard?analysis=resolution&from=March");
+  assert.match(badMonth.doc.querySelector("#from-error")!.textContent!, /Enter a month like 2026-03/);
+  assert.equal(called, 0);
+});
+
+Deno.test("[dashboard] a service's own refusal is shown as the field's error", async () => {
+  const refusing: typeof fetch = () =>
+    Promise.resolve(Response.json({ error: "hours must be at most 87648 (ten years)" }, { status: 400 }));
+  const { res, doc } = await get(dashboardApp(refusing), "/dashboard?analysis=unclosed&amount=5&unit=hours");
+  assert.equal(res.status, 400);
+  assert.equal(doc.querySelector("#amount-error")!.textContent, "Hours must be at most 87648 (ten years).");
+});
+
+Deno.test("[dashboard] unknown analysis or unit values fall back to the defaults", async () => {
+  const db = await history();
+  const { fetchImpl, calls } = servicesOn(db);
+  const { res, doc } = await get(
+    dashboardApp(fetchImpl),
+    "/dashboard?analysis=everything&unit=weeks&amount=2",
+  );
+  assert.equal(res.status, 200);
+  assert.equal(doc.querySelector('input[name="analysis"][value="unclosed"]')!.hasAttribute("checked"), true);
+  assert.ok(calls.includes("unclosed.test/v1/unclosed?days=2"));
+  db.kv.close();
+});
