@@ -1,6 +1,7 @@
 /** Browser test fixtures: the real web app on a random port with built islands, and headless Chromium. */
 import { type Browser, chromium } from "playwright-core";
 import type { Config } from "../lib/config.ts";
+import { openDb } from "../lib/data/mod.ts";
 import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
 import { DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
@@ -28,13 +29,13 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** Serves the real app (built islands, in-memory store) on a free port; `extra` can wrap or extend it. */
-export async function startWebApp(options: { serviceUrls?: Config["serviceUrls"] } = {}) {
-  const db = await memoryDb();
+export async function startWebApp(options: { serviceUrls?: Config["serviceUrls"]; kv?: Deno.Kv } = {}) {
+  const db = options.kv ? await openDb(options.kv) : await memoryDb();
   const helpdesk = await createHelpdesk(db);
   // Each test process builds into its own folder, so parallel test files never share an output folder.
   const buildDir = await Deno.makeTempDir({ prefix: "helpdesk_islands_" });
   const manifest = await buildIslands({ islandsDir: ISLANDS_DIR, outDir: buildDir, config: DENO_CONFIG });
-  const app = createApp({ helpdesk, manifest, buildDir, ...options });
+  const app = createApp({ helpdesk, manifest, buildDir, serviceUrls: options.serviceUrls });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
   const url = `http://127.0.0.1:${server.addr.port}`;
   return {
