@@ -29,7 +29,6 @@ export default function AnalyticsChart(props: AnalyticsChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!box.current) return;
-    const reduceMotion = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
     const notes = props.notes ?? {};
     const chart = new (Chart as unknown as new (parent: HTMLElement, options: unknown) => FrappeChart)(
       box.current,
@@ -38,7 +37,9 @@ export default function AnalyticsChart(props: AnalyticsChartProps) {
         height: 260,
         data: { labels: props.labels, datasets: props.datasets },
         colors: COLORS,
-        animate: reduceMotion ? 0 : 1,
+        // frappe animates by swapping its SVG for a copy for a moment; a redraw in that moment (a resize)
+        // then removes an element that is not there and throws. The chart appears at once instead.
+        animate: 0,
         barOptions: { spaceRatio: 0.35 },
         // Series labels thin out on narrow screens instead of overlapping.
         axisOptions: { xIsSeries: props.labels.length > 6 ? 1 : 0, xAxisMode: "tick", yAxisMode: "span" },
