@@ -7,8 +7,11 @@
 import type { Category } from "../categories.ts";
 import type { Status } from "./types.ts";
 
-/** Level names of the opening-time buckets used to count unclosed tickets, finest first. */
-export type BucketLevel = "hour" | "day" | "block";
+/**
+ * Level names of the opening-time buckets used to count unclosed tickets, finest first: 10 minutes, an hour,
+ * a day and a block of 32 days (sizes in lib/data/time_buckets.ts).
+ */
+export type BucketLevel = "10min" | "hour" | "day" | "block";
 
 /** Builders for every key in the store. */
 export const keys = {

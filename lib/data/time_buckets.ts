@@ -1,20 +1,40 @@
 /**
  * Opening-time buckets for counting unclosed tickets in any period without scanning tickets.
  *
- * Buckets are aligned to the Unix epoch in UTC at three sizes (hour, day, 32 days), so any whole-hour
- * range splits into at most two partial runs per finer level plus one run of the coarsest level.
+ * Every unclosed ticket adds 1 to one counter per level: the bucket of its opening time at 10 minutes, one
+ * hour, one day and 32 days (a "block"), all aligned to the Unix epoch in UTC. A period is read as runs of
+ * consecutive whole buckets — at most one run per level on each side of the coarsest run, each run one
+ * `kv.list` — plus the part of the period inside a 10-minute bucket it only partly covers, counted ticket by
+ * ticket from the `tickets_unclosed_by_opened_at` index. That exact part is at most 10 minutes of tickets, so
+ * it is the only cost that grows with how many tickets are opened per hour.
+ *
+ * A period that ends now ({@link coverSince}) has no exact part at its end: no ticket is opened after now,
+ * so buckets may run past it. From the period's start the cover climbs to coarser levels as soon as it
+ * reaches their boundaries and stops at the first bucket that holds now: at most 5 ten-minute buckets,
+ * 23 hours, 31 days and one block per 32 days, in at most four runs. Ten years take about 115 blocks, one
+ * `kv.list` that returns only the blocks holding an unclosed ticket.
+ *
+ * Why 10 minutes: in `deno task bench:analytics`-shaped stores of 1k and 1M tickets, 5, 10 and 15 minutes
+ * cost the same within noise (the number of KV calls is the same; 10 minutes read the fewest entries per
+ * request at 1M: exact index entries plus bucket counters), while the exact part grows with the size.
  */
 import type { BucketLevel } from "./keys.ts";
+
+/** One minute in milliseconds. */
+export const MINUTE_MS = 60_000;
 
 /** One hour in milliseconds. */
 export const HOUR_MS = 3_600_000;
 
 /** Bucket sizes, finest first; each size is a multiple of the one before. */
 export const BUCKET_LEVELS: readonly { level: BucketLevel; size: number }[] = [
+  { level: "10min", size: 10 * MINUTE_MS },
   { level: "hour", size: HOUR_MS },
   { level: "day", size: 24 * HOUR_MS },
   { level: "block", size: 32 * 24 * HOUR_MS },
 ];
+
+const FINEST = BUCKET_LEVELS[0].size;
 
 /** The bucket index of a time at every level, for incrementing the counters of one ticket. */
 export function bucketsOf(ms: number): { level: BucketLevel; index: number }[] {
@@ -28,17 +48,23 @@ export interface BucketRun {
   end: number;
 }
 
-/** How to count a half-open time range [from, to): exact sub-ranges to count record by record, plus bucket runs. */
+/**
+ * How to count a half-open time range: exact sub-ranges [from, to) to count record by record, plus bucket
+ * runs. The pieces never overlap and leave no gap.
+ */
 export interface RangeCover {
   exact: [number, number][];
   runs: BucketRun[];
 }
 
-/** Splits [fromMs, toMs) into partial hours at the edges (counted exactly) and runs of whole buckets. */
+/**
+ * Splits [fromMs, toMs) into the partial 10-minute buckets at its edges (counted exactly) and runs of whole
+ * buckets. For a range that ends now, {@link coverSince} needs less.
+ */
 export function coverRange(fromMs: number, toMs: number): RangeCover {
   if (toMs <= fromMs) return { exact: [], runs: [] };
-  const alignedFrom = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
-  const alignedTo = Math.floor(toMs / HOUR_MS) * HOUR_MS;
+  const alignedFrom = Math.ceil(fromMs / FINEST) * FINEST;
+  const alignedTo = Math.floor(toMs / FINEST) * FINEST;
   if (alignedFrom >= alignedTo) return { exact: [[fromMs, toMs]], runs: [] };
   const exact: [number, number][] = [];
   if (fromMs < alignedFrom) exact.push([fromMs, alignedFrom]);
@@ -55,6 +81,36 @@ function coverAligned(from: number, to: number, levelIndex: number): BucketRun[]
   const innerTo = Math.floor(to / coarser.size) * coarser.size;
   if (innerFrom >= innerTo) return run(from, to);
   return [...run(from, innerFrom), ...coverAligned(innerFrom, innerTo, levelIndex + 1), ...run(innerTo, to)];
+}
+
+/**
+ * Splits [fromMs, end) into the partial 10-minute bucket at its start (counted exactly) and runs of whole
+ * buckets, finest level first, where `end` is the end of the bucket that holds `nowMs` in the last piece:
+ * every time in [fromMs, nowMs] is covered once, and so are some times after `nowMs` (up to one block).
+ * It therefore counts [fromMs, nowMs] exactly only if nothing is stored with a time after `nowMs`.
+ * Empty when `fromMs > nowMs`.
+ */
+export function coverSince(fromMs: number, nowMs: number): RangeCover {
+  if (fromMs > nowMs) return { exact: [], runs: [] };
+  let at = Math.ceil(fromMs / FINEST) * FINEST;
+  const exact: [number, number][] = at > fromMs ? [[fromMs, at]] : [];
+  const runs: BucketRun[] = [];
+  for (let i = 0; at <= nowMs; i++) {
+    const { level, size } = BUCKET_LEVELS[i];
+    const coarser = BUCKET_LEVELS[i + 1];
+    // Whole buckets up to the next boundary of the coarser level, or through the bucket that holds now when
+    // now comes first; the last level always runs through now.
+    const nowBucketEnd = (Math.floor(nowMs / size) + 1) * size;
+    const end = coarser ? Math.min(Math.ceil(at / coarser.size) * coarser.size, nowBucketEnd) : nowBucketEnd;
+    if (at < end) runs.push({ level, start: at / size, end: end / size });
+    at = end;
+  }
+  return { exact, runs };
+}
+
+/** The size in milliseconds of one bucket of a level. */
+export function bucketSize(level: BucketLevel): number {
+  return BUCKET_LEVELS.find((l) => l.level === level)!.size;
 }
 
 const monthFormats = new Map<string, Intl.DateTimeFormat>();

@@ -1,7 +1,7 @@
 /** Service 1: how many tickets opened in the last N hours or days are still not closed. */
 import type { Hono } from "hono";
 import { z } from "zod";
-import { countUnclosedOpenedBetween, type Db } from "../../lib/data/mod.ts";
+import { countUnclosedOpenedSince, type Db } from "../../lib/data/mod.ts";
 import { MAX_DAYS, MAX_HOURS, type UnclosedAnswer } from "../contracts.ts";
 import { createServiceApp, parseQuery, type ServiceOptions, unknownParameterError } from "../shared.ts";
 
@@ -32,8 +32,8 @@ export function createUnclosedService(db: Db, options: ServiceOptions = {}): Hon
     const periodMs = parseQuery(c, querySchema);
     const to = now().getTime();
     const from = to - periodMs;
-    // The period [from, to] includes its end; the counter read is half-open.
-    const count = await countUnclosedOpenedBetween(db, from, to + 1);
+    // The period [from, to] ends now, and no ticket is opened after now (see countUnclosedOpenedSince).
+    const count = await countUnclosedOpenedSince(db, from, to);
     const answer: UnclosedAnswer = {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
