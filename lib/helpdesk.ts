@@ -7,15 +7,16 @@ import { type Classifier, createClassifier, LOW_CONFIDENCE_THRESHOLD } from "./c
 import {
   addMessage,
   createTicket,
+  createTicketLister,
   type Db,
   getTicket,
   listCorrections,
   listMessages,
-  listTickets,
   type Message,
   type Role,
   type Status,
   type Ticket,
+  type TicketLister,
   type TicketPage,
   type TicketRecord,
   updateTicket,
@@ -28,12 +29,19 @@ export interface Helpdesk {
   db: Db;
   classifier: Classifier;
   now: () => Date;
+  /** Ticket lists, answered from memory while no ticket changed. */
+  listTickets: TicketLister;
 }
 
 /** Builds the helpdesk on a store, teaching the classifier every stored staff correction. */
 export async function createHelpdesk(db: Db, options: { now?: () => Date } = {}): Promise<Helpdesk> {
   const corrections = await listCorrections(db);
-  return { db, classifier: createClassifier(corrections), now: options.now ?? (() => new Date()) };
+  return {
+    db,
+    classifier: createClassifier(corrections),
+    now: options.now ?? (() => new Date()),
+    listTickets: createTicketLister(db),
+  };
 }
 
 /** The statuses a role may see. */
@@ -73,7 +81,7 @@ export function browseTickets(
   const visible = visibleStatuses(role);
   const statuses = query.status ? visible.filter((s) => s === query.status) : visible;
   if (statuses.length === 0) return Promise.resolve({ tickets: [], cursor: null });
-  return listTickets(h.db, { statuses, category: query.category, limit: query.limit, cursor: query.cursor });
+  return h.listTickets({ statuses, category: query.category, limit: query.limit, cursor: query.cursor });
 }
 
 /** A change to a ticket: any of its description, category and status. */

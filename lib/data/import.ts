@@ -8,7 +8,7 @@
  */
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
-import { contributionsOf } from "./ticket_effects.ts";
+import { contributionsOf, countTicketChange } from "./ticket_effects.ts";
 import type { Message, TicketRecord } from "./types.ts";
 
 /** One ticket to import: its record, with its historical times, and its thread. */
@@ -120,12 +120,13 @@ function plan(item: ImportItem, timeZone: string): Piece[] {
   return pieces;
 }
 
-// What a commit adds once however many tickets it holds: the min() of the first-opened counter.
+// What a commit adds once however many tickets it holds: the min() of the first-opened counter and the
+// bump of the change counter that list caches watch.
 const GROUP_COST: Cost = {
   checks: 0,
-  mutations: 1,
-  keyBytes: keyBytes(keys.firstOpenedAt()),
-  bytes: keyBytes(keys.firstOpenedAt()) + 16,
+  mutations: 2,
+  keyBytes: keyBytes(keys.firstOpenedAt()) + keyBytes(keys.ticketChanges()),
+  bytes: keyBytes(keys.firstOpenedAt()) + keyBytes(keys.ticketChanges()) + 32,
 };
 
 /** What the counters in `counters` that the commit does not write yet (`present`) add to it. */
@@ -186,6 +187,7 @@ async function commitPieces(db: Db, group: Piece[]): Promise<string[]> {
     // A new ticket only adds to counters, so every delta is positive and fits a Deno.KvU64 sum.
     for (const { key, delta } of counters.values()) op.sum(key, delta);
     if (firstOpened !== null) op.min(keys.firstOpenedAt(), firstOpened);
+    countTicketChange(op);
     let ok: boolean;
     try {
       ok = (await op.commit()).ok;

@@ -53,4 +53,6 @@ export const keys = {
     index: number,
   ) => ["stats_unclosed_by_open_bucket", level, index],
   firstOpenedAt: () => ["stats_first_opened_at"],
+  /** Grows with every commit that writes a ticket record; list caches compare it to know they are current. */
+  ticketChanges: () => ["meta", "ticket_changes"],
 } as const;

@@ -8,3 +8,4 @@ export * from "./tickets.ts";
 export * from "./messages.ts";
 export * from "./corrections.ts";
 export * from "./stats.ts";
+export { createTicketLister, type TicketLister } from "./list_cache.ts";

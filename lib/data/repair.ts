@@ -5,6 +5,7 @@
  */
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
+import { countTicketChange } from "./ticket_effects.ts";
 import { type Mismatch, verifyStore } from "./verify.ts";
 
 // Small commits stay far below Deno KV's per-commit limits whatever the key lengths.
@@ -43,6 +44,9 @@ export async function repairStore(
     }
     await op.commit();
   }
-  await kv.set(keys.timeZone(), timeZone);
+  // Repaired indexes change what lists show: cached pages must not outlive them.
+  const marker = kv.atomic().set(keys.timeZone(), timeZone);
+  countTicketChange(marker);
+  await marker.commit();
   return mismatches;
 }

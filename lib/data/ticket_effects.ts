@@ -63,4 +63,10 @@ export function applyTicketEffects(
     if (delta !== 0n) op.sum(key, ((delta % U64_MODULUS) + U64_MODULUS) % U64_MODULUS);
   }
   op.min(keys.firstOpenedAt(), BigInt(Date.parse(after.openedAt)));
+  countTicketChange(op);
+}
+
+/** Adds the bump of the store-wide change counter (read by list caches) to an atomic that writes tickets. */
+export function countTicketChange(op: Deno.AtomicOperation): void {
+  op.sum(keys.ticketChanges(), 1n);
 }
