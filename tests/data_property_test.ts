@@ -98,9 +98,22 @@ Deno.test("[data] any sequence of changes keeps indexes and counters equal to a 
               assert.equal(counts[status][category], page.tickets.length);
             }
           }
-          let all = 0;
-          for await (const _ of allTickets(db)) all++;
-          assert.equal(all, ids.length);
+          const all = (await Array.fromAsync(allTickets(db))).map((t) => t.id);
+          assert.equal(all.length, ids.length);
+          // Paging through every status (read straight from the records) and through the open and
+          // active indexes visits each ticket once, newest first.
+          for (const statuses of [[...STATUSES], ["open", "active"] as const]) {
+            const seen: string[] = [];
+            let cursor: string | undefined;
+            do {
+              const page = await listTickets(db, { statuses, limit: 3, cursor });
+              seen.push(...page.tickets.map((t) => t.id));
+              cursor = page.cursor ?? undefined;
+            } while (cursor);
+            const expected = (await Array.fromAsync(allTickets(db)))
+              .filter((t) => (statuses as readonly string[]).includes(t.status)).map((t) => t.id).reverse();
+            assert.deepEqual(seen, expected);
+          }
         } finally {
           db.kv.close();
         }

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { applyTicketEffects } from "./ticket_effects.ts";
-import type { Status, Ticket, TicketRecord } from "./types.ts";
+import { type Status, STATUSES, type Ticket, type TicketRecord } from "./types.ts";
 
 // Monotonic so ids made in the same millisecond still sort in creation order (lists are newest first).
 const nextUlid = monotonicFactory();
@@ -123,6 +123,9 @@ export interface TicketPage {
  * opening time), and loads the records the pointers name.
  */
 export async function listTickets(db: Db, query: ListQuery): Promise<TicketPage> {
+  if (!query.category && STATUSES.every((status) => query.statuses.includes(status))) {
+    return await listAllTickets(db, query);
+  }
   const idLists = await Promise.all(query.statuses.map(async (status) => {
     const prefix = query.category
       ? keys.byStatusCategoryPrefix(status, query.category)
@@ -144,6 +147,17 @@ export async function listTickets(db: Db, query: ListQuery): Promise<TicketPage>
   const pageIds = merged.slice(0, query.limit);
   const tickets = await getTickets(db, pageIds);
   return { tickets, cursor: merged.length > query.limit ? pageIds[pageIds.length - 1] : null };
+}
+
+/** Every ticket, newest first: the records themselves are keyed by ULID, so one list reads a page, no pointers. */
+async function listAllTickets(db: Db, query: ListQuery): Promise<TicketPage> {
+  const prefix = keys.ticketPrefix();
+  const selector = query.cursor ? { prefix, end: keys.ticket(query.cursor) } : { prefix };
+  const tickets: Ticket[] = [];
+  const options = { reverse: true, limit: query.limit + 1, batchSize: query.limit + 1 };
+  for await (const entry of db.kv.list<TicketRecord>(selector, options)) tickets.push(withVersion(entry));
+  const page = tickets.slice(0, query.limit);
+  return { tickets: page, cursor: tickets.length > query.limit ? page[page.length - 1].id : null };
 }
 
 /** Reads many tickets by id (in the order given), skipping ids with no record. */
