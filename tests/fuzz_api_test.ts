@@ -153,3 +153,26 @@ Deno.test("[fuzz] oversized bodies are refused with 413 before they are parsed",
   assert.equal((await Array.fromAsync(allTickets(t.db))).length, 0);
   t.close();
 });
+
+Deno.test("[fuzz] pages with random query strings never fail with a 500", async () => {
+  const t = await testApp();
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom("/tickets", "/dashboard", "/tickets/new", "/"),
+      fc.constantFrom("reporter", "helpdesk"),
+      fc.dictionary(
+        fc.constantFrom("status", "category", "cursor", "analysis", "amount", "unit", "from", "to"),
+        nasty,
+      ),
+      async (path, role, query) => {
+        const res = await t.app.request(`${path}?${new URLSearchParams(query)}`, {
+          headers: { cookie: `helpdesk_role=${role}` },
+        });
+        assert.ok(res.status < 500, `${path} → ${res.status}`);
+        await res.body?.cancel();
+      },
+    ),
+    { numRuns: 300 },
+  );
+  t.close();
+});
