@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ulid } from "ulid";
-import { CATEGORIES } from "../lib/categories.ts";
-import { importTickets } from "../lib/data/import.ts";
+import { CATEGORIES, type Category } from "../lib/categories.ts";
+import { type ImportItem, importTickets } from "../lib/data/import.ts";
 import {
   addMessage,
   createTicket,
@@ -11,6 +11,7 @@ import {
   listTickets,
   STATUSES,
   type Ticket,
+  type TicketRecord,
   updateTicket,
 } from "../lib/data/mod.ts";
 import { memoryDb } from "./helpers.ts";
@@ -22,6 +23,23 @@ const query = fc.constantFrom<ListQuery>(
   { statuses: ["open"], category: "technical_it", limit: 5 },
   { statuses: ["closed"], limit: 5 },
 );
+
+/** A new open ticket as the importer takes it. */
+function importItem(id: string, at: string, category: Category): ImportItem {
+  const ticket: TicketRecord = {
+    id,
+    description: "imported",
+    category,
+    categorySource: "auto",
+    categoryConfidence: 1,
+    status: "open",
+    openedAt: at,
+    activatedAt: null,
+    closedAt: null,
+    updatedAt: at,
+  };
+  return { ticket, messages: [] };
+}
 
 const step = fc.oneof(
   fc.record({ kind: fc.constant("list" as const), query }),
@@ -64,21 +82,7 @@ Deno.test("[data] the cached lister always answers what an uncached list would",
           } else if (s.kind === "import") {
             const at = now().toISOString();
             const id = ulid(Date.parse(at));
-            await importTickets(db, [{
-              ticket: {
-                id,
-                description: "imported",
-                category: s.category,
-                categorySource: "auto",
-                categoryConfidence: 1,
-                status: "open",
-                openedAt: at,
-                activatedAt: null,
-                closedAt: null,
-                updatedAt: at,
-              },
-              messages: [],
-            }]);
+            await importTickets(db, [importItem(id, at, s.category)]);
             ids.push(id);
           } else if (ids.length > 0) {
             const id = ids[s.pick % ids.length];
@@ -172,22 +176,7 @@ Deno.test("[data] every kind of ticket write makes cached lists current again", 
       () =>
         addMessage(db, t.id, { authorRole: "helpdesk", authorName: null, text: "hi", createdAt: new Date() }),
     ],
-    ["import", () =>
-      importTickets(db, [{
-        ticket: {
-          id,
-          description: "imported",
-          category: "facility_management",
-          categorySource: "auto",
-          categoryConfidence: 1,
-          status: "open",
-          openedAt: at,
-          activatedAt: null,
-          closedAt: null,
-          updatedAt: at,
-        },
-        messages: [],
-      }])],
+    ["import", () => importTickets(db, [importItem(id, at, "facility_management")])],
   ];
   for (const [name, write] of writes) {
     await lister(all);
