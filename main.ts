@@ -62,31 +62,31 @@ const children = processes.map((p) => ({
   }).spawn(),
 }));
 
-let stopping = false;
-function stopAll(signal: Deno.Signal = "SIGTERM") {
-  stopping = true;
+// Set when the person asked everything to stop (Ctrl-C or SIGTERM); a process dying on its own is a failure.
+let interrupted = false;
+function stopAll() {
   for (const { child } of children) {
     try {
-      child.kill(signal);
+      child.kill("SIGTERM");
     } catch { /* already gone */ }
   }
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, () => stopAll("SIGTERM"));
+  Deno.addSignalListener(signal, () => {
+    interrupted = true;
+    stopAll();
+  });
 }
 
-console.log(
-  `Campus Helpdesk: open http://${
-    config.hostname === "0.0.0.0" ? "127.0.0.1" : config.hostname
-  }:${config.port}/  (Ctrl-C stops everything)`,
-);
+const host = config.hostname === "0.0.0.0" ? "127.0.0.1" : config.hostname;
+console.log(`Campus Helpdesk: open http://${host}:${config.port}/  (Ctrl-C stops everything)`);
 
 const first = await Promise.race(
   children.map(async ({ name, child }) => ({ name, status: await child.status })),
 );
-if (!stopping) {
+if (!interrupted) {
   console.error(`${first.name} stopped (exit code ${first.status.code}); stopping the others.`);
   stopAll();
 }
 await Promise.all(children.map(({ child }) => child.status));
-Deno.exit(stopping && first.status.signal ? 0 : first.status.code || (stopping ? 0 : 1));
+Deno.exit(interrupted ? 0 : first.status.code || 1);
