@@ -49,3 +49,45 @@ Deno.test(
     await check("not found page");
   }),
 );
+
+Deno.test(
+  "[browser] a reporter can file a ticket and write a message with the keyboard alone",
+  BROWSER_TEST,
+  withBrowser(async (browser, url) => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(url + "/");
+    // Press Tab until the focused element matches the selector (and, if given, the text).
+    const tabTo = async (selector: string, text = /.*/) => {
+      for (let i = 0; i < 30; i++) {
+        await page.keyboard.press("Tab");
+        const focused = await page.evaluate(
+          (s) => document.activeElement?.matches(s) ? document.activeElement.textContent ?? "" : null,
+          selector,
+        );
+        if (focused !== null && text.test(focused)) return;
+      }
+      throw new Error(`Tab never reached ${selector} ${text}`);
+    };
+    await tabTo("button", /^Reporter/);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/tickets$/);
+    await tabTo("a", /^New ticket$/);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/tickets\/new$/);
+    await tabTo("textarea#description");
+    await page.keyboard.type("The lights in corridor B are flickering");
+    await tabTo("button", /^File ticket$/);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/tickets\/[0-9A-Z]{26}/);
+    await page.locator(".live-dot").waitFor();
+    await tabTo("textarea#message-text");
+    await page.keyboard.type("It started this morning");
+    await tabTo("button", /^Send message$/);
+    await page.keyboard.press("Enter");
+    await page.locator(".bubble", { hasText: "It started this morning" }).waitFor();
+    // Focus is visible: the focused control gets an outline.
+    await page.getByRole("button", { name: "Send message" }).focus();
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    assert.notEqual(outline, "none");
+  }),
+);
