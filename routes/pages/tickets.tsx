@@ -28,7 +28,7 @@ const filtersSchema = z.object({
 
 function NewTicketForm(props: { draft?: string; error?: string | null }) {
   return (
-    <form class="card" method="post" action="/tickets">
+    <form class="card form-card" method="post" action="/tickets">
       <div class="field">
         <label for="description">What is the problem?</label>
         <p class="hint" id="description-hint">
