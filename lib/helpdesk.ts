@@ -122,6 +122,8 @@ export async function changeTicket(
   const at = h.now().toISOString();
   let corrected: { text: string; category: Category } | null = null;
   const updated = await updateTicket(h.db, id, (current) => {
+    // The change may be retried on fresher data; only the attempt that commits may leave a correction.
+    corrected = null;
     if (!visibleStatuses(role).includes(current.status)) throw new NotFoundError();
     if ("saw" in precondition) {
       for (const [field, value] of Object.entries(precondition.saw)) {
