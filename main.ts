@@ -8,47 +8,30 @@ import { loadConfig } from "./lib/config.ts";
 const config = loadConfig();
 const here = (path: string) => new URL(path, import.meta.url).pathname;
 
-const processes = [
-  { name: "web app", args: ["run", "-A", here("routes/server.ts")], port: config.port },
+const services = [
   {
     name: "unclosed tickets service",
-    args: [
-      "serve",
-      "-A",
-      "--port",
-      String(config.servicePorts.unclosed),
-      "--host",
-      config.hostname,
-      here("services/unclosed/main.ts"),
-    ],
     port: config.servicePorts.unclosed,
+    entry: "services/unclosed/main.ts",
   },
   {
     name: "resolution time service",
-    args: [
-      "serve",
-      "-A",
-      "--port",
-      String(config.servicePorts.resolutionTime),
-      "--host",
-      config.hostname,
-      here("services/resolution_time/main.ts"),
-    ],
     port: config.servicePorts.resolutionTime,
+    entry: "services/resolution_time/main.ts",
   },
   {
     name: "active by category service",
-    args: [
-      "serve",
-      "-A",
-      "--port",
-      String(config.servicePorts.activeByCategory),
-      "--host",
-      config.hostname,
-      here("services/active_by_category/main.ts"),
-    ],
     port: config.servicePorts.activeByCategory,
+    entry: "services/active_by_category/main.ts",
   },
+];
+
+const processes = [
+  { name: "web app", args: ["run", "-A", here("routes/server.ts")] },
+  ...services.map(({ name, port, entry }) => ({
+    name,
+    args: ["serve", "-A", "--port", String(port), "--host", config.hostname, here(entry)],
+  })),
 ];
 
 const children = processes.map((p) => ({
