@@ -1,5 +1,5 @@
 /** The web app: pages for people, the JSON API for scripts, static files; one Hono app, no server state. */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
@@ -77,14 +77,12 @@ export function createApp(options: AppOptions) {
   });
   app.route("/", entryPages);
   // Every other page needs a role; without one the person is sent to choose it.
-  app.use("/tickets/*", async (c, next) => {
+  const requireRole: MiddlewareHandler<PageEnv> = async (c, next) => {
     if (!c.get("role")) return c.redirect("/", 303);
     await next();
-  });
-  app.use("/tickets", async (c, next) => {
-    if (!c.get("role")) return c.redirect("/", 303);
-    await next();
-  });
+  };
+  app.use("/tickets", requireRole);
+  app.use("/tickets/*", requireRole);
   app.route("/", ticketListPages(helpdesk));
   app.route("/", ticketPages(helpdesk));
   app.route(
