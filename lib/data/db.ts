@@ -13,29 +13,26 @@ export interface Db {
  * were built for another zone is refused rather than silently mixing two calendars.
  */
 export async function openDb(kv: Deno.Kv, options: { timeZone?: string } = {}): Promise<Db> {
-  const timeZone = options.timeZone ?? "UTC";
-  if (!isTimeZone(timeZone)) throw new ValidationError(`unknown time zone "${timeZone}"`, "timeZone");
-  const stored = await kv.get<string>(keys.timeZone());
-  if (stored.value === null) {
-    await kv.atomic().check(stored).set(keys.timeZone(), timeZone).commit();
-  } else if (stored.value !== timeZone) {
-    throw new Error(
-      `this store's month counters are kept in time zone "${stored.value}", not "${timeZone}": ` +
-        `set HELPDESK_TIMEZONE=${stored.value}, or rebuild them with "deno task verify --repair"`,
-    );
-  }
+  const { timeZone, stored } = await checkTimeZone(kv, options.timeZone);
+  if (stored.value === null) await kv.atomic().check(stored).set(keys.timeZone(), timeZone).commit();
   return { kv, timeZone };
 }
 
 /** Opens a read-only view for processes that must not write (the analytics services): no time zone marker is set. */
 export async function openReadOnlyDb(kv: Deno.Kv, options: { timeZone?: string } = {}): Promise<Db> {
-  const timeZone = options.timeZone ?? "UTC";
-  if (!isTimeZone(timeZone)) throw new ValidationError(`unknown time zone "${timeZone}"`, "timeZone");
+  const { timeZone } = await checkTimeZone(kv, options.timeZone);
+  return { kv, timeZone };
+}
+
+/** Validates the asked time zone and refuses a store whose counters are kept in another one. */
+async function checkTimeZone(kv: Deno.Kv, asked = "UTC") {
+  if (!isTimeZone(asked)) throw new ValidationError(`unknown time zone "${asked}"`, "timeZone");
   const stored = await kv.get<string>(keys.timeZone());
-  if (stored.value !== null && stored.value !== timeZone) {
+  if (stored.value !== null && stored.value !== asked) {
     throw new Error(
-      `this store's month counters are kept in time zone "${stored.value}", not "${timeZone}"`,
+      `this store's month counters are kept in time zone "${stored.value}", not "${asked}": ` +
+        `set HELPDESK_TIMEZONE=${stored.value}, or rebuild them with "deno task verify --repair"`,
     );
   }
-  return { kv, timeZone };
+  return { timeZone: asked, stored };
 }
