@@ -18,6 +18,7 @@ import { entryPages } from "./pages/entry.tsx";
 import { sendErrorPage } from "./pages/render.tsx";
 import { ticketListPages } from "./pages/tickets.tsx";
 import { ticketPages } from "./pages/ticket.tsx";
+import { ticketEventPages } from "./pages/ticket_events.ts";
 import { dashboardPages } from "./pages/dashboard.tsx";
 import { type Config, loadConfig } from "../lib/config.ts";
 
@@ -85,6 +86,7 @@ export function createApp(options: AppOptions) {
   app.use("/tickets/*", requireRole);
   app.route("/", ticketListPages(helpdesk));
   app.route("/", ticketPages(helpdesk));
+  app.route("/", ticketEventPages(helpdesk));
   app.route(
     "/",
     dashboardPages({ serviceUrls: options.serviceUrls ?? loadConfig().serviceUrls }, options.fetchImpl),

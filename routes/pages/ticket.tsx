@@ -1,12 +1,11 @@
 /** One ticket: details, staff status actions, the editor island and the live thread island. */
 import { type Context, Hono } from "hono";
-import { streamSSE } from "hono/streaming";
 import { signal } from "@preact/signals";
 import { Layout } from "../../components/Layout.tsx";
 import { CategoryBadge, CheckCategoryBadge, StatusBadge } from "../../components/Badges.tsx";
 import { Time } from "../../components/Time.tsx";
 import type { Category } from "../../lib/categories.ts";
-import { listMessages, type Message, type Ticket, watchTicket } from "../../lib/data/mod.ts";
+import { listMessages, type Message, type Ticket } from "../../lib/data/mod.ts";
 import { HelpdeskError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import {
   changeTicket,
@@ -27,7 +26,6 @@ import {
 import { ticketIdSchema } from "../../lib/schemas.ts";
 import TicketEditorComponent, { type EditableTicket } from "../../islands/TicketEditor.tsx";
 import LiveThreadComponent from "../../islands/LiveThread.tsx";
-import { ticketJson } from "../api/schemas.ts";
 import type { PageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
 
@@ -147,7 +145,8 @@ async function showTicket(h: Helpdesk, c: Context<PageEnv>, id: string, state: P
   return sendPage(c, <TicketPage ticket={ticket} messages={messages} c={c} state={state} />, status);
 }
 
-function idOf(c: Context<PageEnv>): string {
+/** The ticket id of the path; anything that is not a ticket id is a 404. */
+export function idOf(c: Context<PageEnv>): string {
   const id = c.req.param("id") ?? "";
   if (!ticketIdSchema.safeParse(id).success) throw new NotFoundError();
   return id;
@@ -158,7 +157,7 @@ function field(form: Record<string, unknown>, name: string): string | undefined 
   return typeof value === "string" ? value : undefined;
 }
 
-/** Routes of the ticket page, its form posts and its live event stream. */
+/** Routes of the ticket page and its form posts (the live event stream is in ticket_events.ts). */
 export function ticketPages(h: Helpdesk) {
   const app = new Hono<PageEnv>();
 
@@ -227,30 +226,6 @@ export function ticketPages(h: Helpdesk) {
     }
     await postMessage(h, c.get("role")!, id, { text: text.data, authorName: c.get("name") });
     return c.redirect(`/tickets/${id}#thread-heading`, 303);
-  });
-
-  app.get("/tickets/:id/events", async (c) => {
-    const id = idOf(c);
-    const role = c.get("role")!;
-    await viewTicket(h, role, id);
-    const after = c.req.header("last-event-id") ?? c.req.query("after") ?? "";
-    let lastId = ticketIdSchema.safeParse(after).success ? after : "";
-    return streamSSE(c, async (stream) => {
-      const changes = watchTicket(h.db, id).getReader();
-      stream.onAbort(() => void changes.cancel());
-      // The watch yields the current state first, then every change; each may carry new messages.
-      while (!stream.aborted) {
-        const { value: ticket, done } = await changes.read();
-        if (done || !ticket) break;
-        for (const message of await listMessages(h.db, id, lastId || undefined)) {
-          await stream.writeSSE({ event: "message", id: message.id, data: JSON.stringify(message) });
-          lastId = message.id;
-        }
-        await stream.writeSSE({ event: "ticket", data: JSON.stringify(ticketJson(ticket)) });
-        if (ticket.status === "closed") break;
-      }
-      await changes.cancel().catch(() => {});
-    });
   });
 
   return app;
