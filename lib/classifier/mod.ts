@@ -16,8 +16,10 @@ export interface Classification {
   lowConfidence: boolean;
 }
 
-/** A staff member's correction: the category a ticket description should have had. */
+/** A staff member's correction: the category a ticket's description should have had. */
 export interface Correction {
+  /** The corrected ticket; a ticket counts once, with its latest correction, as the store keeps it. */
+  ticketId: string;
   text: string;
   category: Category;
 }
@@ -26,8 +28,8 @@ export interface Correction {
 export interface Classifier {
   /** Most likely category of a ticket description, with its probability. */
   classify(text: string): Classification;
-  /** Adds one staff correction to the model, effective immediately. */
-  learn(text: string, category: Category): void;
+  /** Records a staff correction, replacing any earlier one for the same ticket, effective immediately. */
+  learn(correction: Correction): void;
 }
 
 /** Confidence below which a classification is flagged for review; 0.8 flags ~5% of campus tickets. */
@@ -47,17 +49,35 @@ export function countCorpus(rows: Iterable<LabelledText>): CountTable {
 // the same table; each classifier keeps its corrections in its own overlay.
 let shippedCounts: CountTable | undefined;
 
-/** Builds a classifier from the shipped corpus plus any stored corrections. */
+/** Builds a classifier from the shipped corpus plus stored corrections (any order; per ticket, the last wins). */
 export function createClassifier(corrections: Iterable<Correction> = []): Classifier {
   shippedCounts ??= countCorpus(TRAINING_SET);
   const model = new NaiveBayes(shippedCounts);
+  // The correction each ticket currently counts with. The store keeps one per ticket (the latest), so a
+  // restart replays exactly this map; replacing instead of adding is what keeps the live model equal to it.
+  // The model's overlay is counted exactly, so neither the order of learns nor replacing one correction
+  // many times changes a single bit of the predictions (see FIXED_POINT_SCALE in model.ts).
+  const current = new Map<string, { text: string; category: Category }>();
 
-  const learn = (text: string, category: Category): void => {
+  const learn = (correction: Correction): void => {
+    const { ticketId, text, category } = correction;
     // Corrections arrive from stored data and forms, so an unknown id is rejected rather than counted.
     if (!isCategory(category)) throw new TypeError(`Unknown category: ${String(category)}`);
+    if (typeof ticketId !== "string") throw new TypeError(`ticketId must be a string: ${String(ticketId)}`);
+    if (typeof text !== "string") throw new TypeError("text must be a string");
+    const previous = current.get(ticketId);
+    if (previous !== undefined) {
+      if (previous.text === text && previous.category === category) return;
+      // Features are re-extracted rather than kept: extraction is deterministic, and keeping one vector per
+      // ticket would hold megabytes for a few microseconds saved per replaced correction.
+      model.unlearn(extractFeatures(previous.text), CATEGORIES.indexOf(previous.category), CORRECTION_WEIGHT);
+      // Map and model stay in step even if the learn below throws (only past ~10⁶ corrections, see model.ts).
+      current.delete(ticketId);
+    }
     model.learn(extractFeatures(text), CATEGORIES.indexOf(category), CORRECTION_WEIGHT);
+    current.set(ticketId, { text, category });
   };
-  for (const correction of corrections) learn(correction.text, correction.category);
+  for (const correction of corrections) learn(correction);
 
   return {
     classify(text: string): Classification {

@@ -7,6 +7,7 @@ import { evaluate } from "./metrics.ts";
 import { NaiveBayes } from "./model.ts";
 import {
   type Classifier,
+  type Correction,
   CORRECTION_WEIGHT,
   countCorpus,
   createClassifier,
@@ -108,7 +109,7 @@ Deno.test("[classifier] learn never lowers the taught category's probability for
     fc.property(ticketLike, fc.constantFrom(...CATEGORIES), (text, category) => {
       const classifier = createClassifier();
       const before = classifier.classify(text);
-      classifier.learn(text, category);
+      classifier.learn({ ticketId: "t1", text, category });
       const after = classifier.classify(text);
       if (before.category === category) {
         assert.ok(after.category === category && after.confidence >= before.confidence - 1e-12);
@@ -151,7 +152,9 @@ Deno.test("[classifier] four staff corrections teach a wording the shipped model
     assert.equal(classifier.classify(text).category, "technical_it", text);
   }
 
-  for (const text of DOOR_READER_CORRECTIONS) classifier.learn(text, "facility_management");
+  DOOR_READER_CORRECTIONS.forEach((text, i) =>
+    classifier.learn({ ticketId: `t${i}`, text, category: "facility_management" })
+  );
 
   const fixed = DOOR_READER_TICKETS.filter((text) =>
     classifier.classify(text).category === "facility_management"
@@ -165,13 +168,14 @@ Deno.test("[classifier] four staff corrections teach a wording the shipped model
 });
 
 Deno.test("[classifier] stored corrections passed to createClassifier act like learning them", () => {
-  const corrections = DOOR_READER_CORRECTIONS.map((text) => ({
+  const corrections = DOOR_READER_CORRECTIONS.map((text, i) => ({
+    ticketId: `t${i}`,
     text,
     category: "facility_management" as const,
   }));
   const fromStore = createClassifier(corrections);
   const learned = createClassifier();
-  for (const { text, category } of corrections) learned.learn(text, category);
+  for (const correction of corrections) learned.learn(correction);
   for (const text of [...DOOR_READER_TICKETS, ...PRINTING_CARD_TICKETS]) {
     assert.deepEqual(fromStore.classify(text), learned.classify(text));
   }
@@ -182,12 +186,123 @@ Deno.test("[classifier] learning in one classifier does not affect another", () 
   const bystander = createClassifier();
   const text = DOOR_READER_TICKETS[0];
   const expected = bystander.classify(text);
-  for (const correction of DOOR_READER_CORRECTIONS) learner.learn(correction, "facility_management");
+  DOOR_READER_CORRECTIONS.forEach((text, i) =>
+    learner.learn({ ticketId: `t${i}`, text, category: "facility_management" })
+  );
   assert.notDeepEqual(learner.classify(text), expected);
   assert.deepEqual(bystander.classify(text), expected);
   assert.deepEqual(createClassifier().classify(text), expected);
 });
 
 Deno.test("[classifier] learn rejects an unknown category", () => {
-  assert.throws(() => createClassifier().learn("lift broken", "plumbing" as Category), TypeError);
+  const classifier = createClassifier();
+  const probe = classifier.classify("lift broken");
+  assert.throws(
+    () => classifier.learn({ ticketId: "t1", text: "lift broken", category: "plumbing" as Category }),
+    TypeError,
+  );
+  assert.throws(
+    () => createClassifier([{ ticketId: "t1", text: "x", category: "plumbing" as Category }]),
+    TypeError,
+  );
+  assert.deepEqual(classifier.classify("lift broken"), probe);
+});
+
+// Probe texts for comparing two classifiers: real tickets of every category, the door-reader wording the
+// corrections below move, and texts without known words (which exercise the vocabulary and rowTotal paths).
+const PROBES = [
+  ...HELD_OUT_SET.filter((_, i) => i % 8 === 0).map((row) => row.text),
+  ...DOOR_READER_TICKETS,
+  ...PRINTING_CARD_TICKETS,
+  "",
+  "zzqx vvkpl",
+];
+
+function predictions(classifier: Classifier, extra: readonly string[] = []) {
+  return [...PROBES, ...extra].map((text) => classifier.classify(text));
+}
+
+// What a restart builds: the store's one correction per ticket, read back in ticketId order.
+function restarted(latest: Map<string, Correction>): Classifier {
+  return createClassifier([...latest.values()].sort((a, b) => (a.ticketId < b.ticketId ? -1 : 1)));
+}
+
+Deno.test("[classifier] any sequence of live corrections predicts exactly what a restart from the store does", () => {
+  const texts = fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(...DOOR_READER_CORRECTIONS, ...PRINTING_CARD_TICKETS) },
+    { weight: 2, arbitrary: ticketLike },
+  );
+  // A step is one correction, or a run of category toggles on one ticket with the same text.
+  const step = fc.record({
+    ticketId: fc.constantFrom("t1", "t2", "t3", "t4", "t5"),
+    text: texts,
+    category: fc.constantFrom(...CATEGORIES),
+    toggles: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, {
+      weight: 1,
+      arbitrary: fc.integer({ min: 2, max: 60 }),
+    }),
+  });
+  fc.assert(
+    fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
+      const live = createClassifier();
+      const latest = new Map<string, Correction>();
+      for (const { ticketId, text, category, toggles } of steps) {
+        for (let i = toggles - 1; i >= 0; i--) {
+          // Cycles through the categories so that the last toggle lands on `category`.
+          const correction = { ticketId, text, category: CATEGORIES[(CATEGORIES.indexOf(category) + i) % 3] };
+          live.learn(correction);
+          latest.set(ticketId, correction);
+        }
+      }
+      const learned = [...latest.values()].map((c) => c.text);
+      const expected = predictions(restarted(latest), learned);
+      assert.deepEqual(predictions(live, learned), expected);
+      // Start-up order does not matter either: the store's order reversed gives the same model.
+      assert.deepEqual(predictions(createClassifier([...latest.values()].reverse()), learned), expected);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+Deno.test("[classifier] 200 category toggles on one ticket count as its last correction only", () => {
+  const text = "the wifi in the library keeps dropping and eduroam won't reconnect";
+  const live = createClassifier();
+  for (let i = 0; i < 200; i++) {
+    live.learn({ ticketId: "t1", text, category: i % 2 === 0 ? "facility_management" : "technical_it" });
+  }
+  const once = createClassifier([{ ticketId: "t1", text, category: "technical_it" }]);
+  assert.deepEqual(predictions(live, [text]), predictions(once, [text]));
+  assert.equal(
+    live.classify("no network in the lecture hall, laptops can't get online").category,
+    "technical_it",
+  );
+  // Toggling back to where a ticket started leaves no trace of the detour either.
+  live.learn({ ticketId: "t1", text: "the lift is stuck", category: "facility_management" });
+  live.learn({ ticketId: "t1", text, category: "technical_it" });
+  assert.deepEqual(predictions(live, [text]), predictions(once, [text]));
+});
+
+Deno.test("[classifier] a correction replaced by another ticket's text or category moves exactly once", () => {
+  const [first, second] = DOOR_READER_CORRECTIONS;
+  const live = createClassifier();
+  live.learn({ ticketId: "t1", text: first, category: "facility_management" });
+  live.learn({ ticketId: "t2", text: second, category: "facility_management" });
+  live.learn({ ticketId: "t1", text: first, category: "services_complaints" }); // new category, same text
+  live.learn({ ticketId: "t2", text: first, category: "facility_management" }); // new text, same category
+  live.learn({ ticketId: "t2", text: first, category: "facility_management" }); // the same again: no-op
+  const expected = createClassifier([
+    { ticketId: "t1", text: first, category: "services_complaints" },
+    { ticketId: "t2", text: first, category: "facility_management" },
+  ]);
+  assert.deepEqual(predictions(live, [first, second]), predictions(expected, [first, second]));
+});
+
+Deno.test("[classifier] repeated stored corrections for one ticket count once, the last one", () => {
+  const [first, second] = DOOR_READER_CORRECTIONS;
+  const repeated = createClassifier([
+    { ticketId: "t1", text: first, category: "technical_it" },
+    { ticketId: "t1", text: second, category: "facility_management" },
+  ]);
+  const once = createClassifier([{ ticketId: "t1", text: second, category: "facility_management" }]);
+  assert.deepEqual(predictions(repeated, [first, second]), predictions(once, [first, second]));
 });

@@ -56,3 +56,44 @@ Deno.test("[classifier] learning a text never lowers that class's probability fo
     ),
   );
 });
+
+Deno.test("[classifier] unlearning takes a document back exactly, whatever was learned around it", () => {
+  const words = "wifi heating radiator email broken cold projector lift leaking dropping".split(" ");
+  const text = fc.oneof(
+    fc.string(),
+    fc.array(fc.constantFrom(...words), { maxLength: 8 }).map((w) => w.join(" ")),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(text, fc.integer({ min: 0, max: 1 })), { maxLength: 6 }),
+      text,
+      (docs, probe) => {
+        const base = tinyBase();
+        const reference = new NaiveBayes(base);
+        const model = new NaiveBayes(base);
+        // The model learns everything (in reverse) and then unlearns every other document; the reference only
+        // ever learns the documents kept, in order. Their probabilities must agree to the last bit.
+        for (const [doc, c] of [...docs].reverse()) model.learn(extractFeatures(doc), c, 5);
+        docs.forEach(([doc, c], i) => {
+          if (i % 2 === 0) model.unlearn(extractFeatures(doc), c, 5);
+          else reference.learn(extractFeatures(doc), c, 5);
+        });
+        for (const doc of [probe, ...docs.map(([doc]) => doc)]) {
+          const vector = extractFeatures(doc);
+          assert.deepEqual([...model.probabilities(vector)], [...reference.probabilities(vector)]);
+        }
+      },
+    ),
+  );
+});
+
+Deno.test("[classifier] unlearning a document never learned is refused and changes nothing", () => {
+  const model = new NaiveBayes(tinyBase());
+  const vector = extractFeatures("projector shows no signal");
+  model.learn(vector, 0, 5);
+  const before = [...model.probabilities(vector)];
+  assert.throws(() => model.unlearn(vector, 1, 5), RangeError);
+  assert.throws(() => model.unlearn(extractFeatures("lift stuck"), 0, 5), RangeError);
+  assert.throws(() => model.learn(vector, 0, 0), RangeError);
+  assert.deepEqual([...model.probabilities(vector)], before);
+});
