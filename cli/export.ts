@@ -21,7 +21,10 @@ const READ_AHEAD = 64;
 /** Yields one export line per ticket, in id order. */
 export async function* exportLines(db: Db): AsyncGenerator<string> {
   const queue: Promise<string>[] = [];
-  const line = async (ticket: Ticket) => ticketLine(ticket, await listMessages(db, ticket.id));
+  // Only the messages the record read counts: one committed after it belongs to a later state of the
+  // ticket (with a later updatedAt), so every line is one consistent state even while the app writes.
+  const line = async (ticket: Ticket) =>
+    ticketLine(ticket, await listMessages(db, ticket.id, { throughSeq: ticket.messageCount }));
   for await (const ticket of allTickets(db)) {
     queue.push(line(ticket));
     if (queue.length >= READ_AHEAD) yield await queue.shift()!;

@@ -103,9 +103,10 @@ export function parseTicketLine(text: string, now: Date): ParsedLine {
     category: line.category,
     categorySource: line.categorySource,
     categoryConfidence: line.categoryConfidence,
-    messages: line.messages.map((m) => ({
+    messages: line.messages.map((m, i) => ({
       id: m.id,
       ticketId: line.id,
+      seq: i + 1,
       authorRole: m.authorRole,
       authorName: m.authorName,
       text: m.text,

@@ -15,6 +15,7 @@ import {
   type Message,
   type Role,
   type Status,
+  type ThreadRange,
   type Ticket,
   type TicketLister,
   type TicketPage,
@@ -178,17 +179,30 @@ export async function changeTicket(
     return (await getTicket(h.db, id))!;
   });
   const learned = corrected as { text: string; category: Category } | null;
-  if (learned) h.classifier.learn(learned.text, learned.category);
+  if (learned) h.classifier.learn({ ticketId: id, ...learned });
   return updated;
 }
 
 /** Signals that a change asked for nothing new, so nothing is written. */
 class Unchanged extends Error {}
 
-/** A ticket's thread, oldest first, for a role that may see the ticket. */
-export async function readThread(h: Helpdesk, role: Role, id: string, afterId?: string): Promise<Message[]> {
+/** A ticket's thread (or a range of it), oldest first, for a role that may see the ticket. */
+export async function readThread(
+  h: Helpdesk,
+  role: Role,
+  id: string,
+  range: ThreadRange = {},
+): Promise<Message[]> {
   await viewTicket(h, role, id);
-  return listMessages(h.db, id, afterId);
+  return listMessages(h.db, id, range);
+}
+
+/**
+ * A range of a ticket's thread with no role check, for a live stream whose access was checked when it
+ * opened: a reporter following a ticket that staff close meanwhile still receives the messages before it.
+ */
+export function followThread(h: Helpdesk, id: string, range: ThreadRange): Promise<Message[]> {
+  return listMessages(h.db, id, range);
 }
 
 /** Writes a message under a ticket the role may see; a closed ticket's thread is read-only. */

@@ -127,7 +127,7 @@ Deno.test("[data] lists are newest first, filtered by index, and page by cursor"
   db.kv.close();
 });
 
-Deno.test("[data] messages are kept oldest first, move updatedAt, and a closed thread refuses them", async () => {
+Deno.test("[data] messages are numbered in order, move updatedAt but not the version, and a closed thread refuses them", async () => {
   const db = await memoryDb();
   const ticket = await createTicket(db, {
     description: "Projector in A12",
@@ -148,10 +148,13 @@ Deno.test("[data] messages are kept oldest first, move updatedAt, and a closed t
     createdAt: at("2026-03-10T09:06:00Z"),
   });
   assert.deepEqual((await listMessages(db, ticket.id)).map((m) => m.id), [m1.id, m2.id]);
-  assert.deepEqual((await listMessages(db, ticket.id, m1.id)).map((m) => m.id), [m2.id]);
+  assert.deepEqual((await listMessages(db, ticket.id, { afterSeq: m1.seq })).map((m) => m.id), [m2.id]);
   const after = (await getTicket(db, ticket.id))!;
+  assert.deepEqual([m1.seq, m2.seq], [1, 2]);
   assert.equal(after.updatedAt, "2026-03-10T09:06:00.000Z");
-  assert.notEqual(after.version, ticket.version);
+  assert.equal(after.messageCount, 2);
+  // A message edits nothing a client saw: an edit begun before it must not be refused.
+  assert.equal(after.version, ticket.version);
   await updateTicket(db, ticket.id, (t) => ({ ...strip(t), status: "closed", closedAt: t.updatedAt }), {
     expectedVersion: null,
   });
@@ -168,7 +171,7 @@ Deno.test("[data] messages are kept oldest first, move updatedAt, and a closed t
   db.kv.close();
 });
 
-Deno.test("[data] concurrent message posts are all kept", async () => {
+Deno.test("[data] 500 concurrent message posts on one ticket all succeed, numbered 1…500 without gaps", async () => {
   const db = await memoryDb();
   const ticket = await createTicket(db, {
     description: "Printer jam",
@@ -176,14 +179,17 @@ Deno.test("[data] concurrent message posts are all kept", async () => {
     categoryConfidence: 0.9,
     openedAt: at("2026-03-10T09:00:00Z"),
   });
-  await Promise.all(Array.from({ length: 20 }, (_, i) =>
+  const posted = await Promise.all(Array.from({ length: 500 }, (_, i) =>
     addMessage(db, ticket.id, {
       authorRole: "reporter",
       authorName: null,
       text: `message ${i}`,
       createdAt: at("2026-03-10T09:05:00Z"),
     })));
-  assert.equal((await listMessages(db, ticket.id)).length, 20);
+  const thread = await listMessages(db, ticket.id);
+  assert.deepEqual(thread.map((m) => m.seq), Array.from({ length: 500 }, (_, i) => i + 1));
+  assert.deepEqual(new Set(thread.map((m) => m.text)), new Set(posted.map((m) => m.text)));
+  assert.equal((await getTicket(db, ticket.id))!.messageCount, 500);
   db.kv.close();
 });
 

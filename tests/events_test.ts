@@ -30,7 +30,7 @@ Deno.test("[events] the stream sends messages after the cursor, then the ticket,
   const first =
     await (await api(t.app, "reporter", "POST", `/tickets/${ticket.id}/messages`, { text: "one" })).json();
   await api(t.app, "reporter", "POST", `/tickets/${ticket.id}/messages`, { text: "two" });
-  const res = await t.app.request(`/tickets/${ticket.id}/events?after=${first.id}`, {
+  const res = await t.app.request(`/tickets/${ticket.id}/events?after=${first.seq}`, {
     headers: { cookie: "helpdesk_role=helpdesk" },
   });
   assert.equal(res.status, 200);

@@ -9,12 +9,17 @@
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { contributionsOf, countTicketChange } from "./ticket_effects.ts";
-import type { Message, TicketRecord } from "./types.ts";
+import type { Message, StoredTicket, TicketRecord } from "./types.ts";
 
-/** One ticket to import: its record, with its historical times, and its thread. */
+/** One ticket to import: its record, with its historical times, and its thread (seq 1, 2, 3… in order). */
 export interface ImportItem {
   ticket: TicketRecord;
   messages: Message[];
+}
+
+/** The stored form of an imported record: its first revision, and a thread as long as the one imported. */
+function storedOf(ticket: TicketRecord, messageCount: number): StoredTicket {
+  return { ...ticket, rev: 1, messageCount };
 }
 
 /** What happened to one ticket: written now, or left alone because a ticket with its id exists. */
@@ -100,7 +105,7 @@ function plan(item: ImportItem, timeZone: string): Piece[] {
   const pieces: Piece[] = [];
   let current: Piece = { item, messages: [], ticket: null, cost: base() };
   for (const message of item.messages) {
-    const key = keys.message(id, message.id);
+    const key = keys.message(id, message.seq);
     const size = {
       checks: 0,
       mutations: 1,
@@ -172,11 +177,12 @@ async function commitPieces(db: Db, group: Piece[]): Promise<string[]> {
     const op = db.kv.atomic();
     const counters: Counters = new Map();
     let firstOpened: bigint | null = null;
-    for (const { item: { ticket }, messages, ticket: effects } of pending) {
+    for (const { item, messages, ticket: effects } of pending) {
+      const { ticket } = item;
       op.check({ key: keys.ticket(ticket.id), versionstamp: null });
-      for (const message of messages) op.set(keys.message(ticket.id, message.id), message);
+      for (const message of messages) op.set(keys.message(ticket.id, message.seq), message);
       if (!effects) continue;
-      op.set(keys.ticket(ticket.id), ticket);
+      op.set(keys.ticket(ticket.id), storedOf(ticket, item.messages.length));
       for (const key of effects.indexes) op.set(key, ticket.id);
       for (const [id, { key, delta }] of effects.counters) {
         counters.set(id, { key, delta: (counters.get(id)?.delta ?? 0n) + delta });

@@ -35,7 +35,8 @@ export const keys = {
   unclosedByOpenedAtPrefix: () => ["tickets_unclosed_by_opened_at"],
   unclosedByOpenedAt: (openedMs: number, id: string) => ["tickets_unclosed_by_opened_at", openedMs, id],
   messagePrefix: (ticketId: string) => ["messages_by_ticket", ticketId],
-  message: (ticketId: string, messageId: string) => ["messages_by_ticket", ticketId, messageId],
+  /** A message, keyed by its position in the thread, so a range read returns the thread in commit order. */
+  message: (ticketId: string, seq: number) => ["messages_by_ticket", ticketId, seq],
   correctionPrefix: () => ["classifier_corrections"],
   correction: (ticketId: string) => ["classifier_corrections", ticketId],
   countByStatusCategory: (status: Status, category: Category) => [

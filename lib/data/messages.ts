@@ -2,7 +2,7 @@ import { monotonicFactory } from "ulid";
 import { ConflictError } from "../errors.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
-import { updateTicket } from "./tickets.ts";
+import { writeTicket } from "./tickets.ts";
 import type { Message, Role } from "./types.ts";
 
 const nextUlid = monotonicFactory();
@@ -16,35 +16,56 @@ export interface NewMessage {
 }
 
 /**
- * Adds a message to a ticket's thread and moves the ticket's updatedAt, in one atomic commit.
- * A closed ticket's thread is read-only: ConflictError.
+ * Appends a message to a ticket's thread in one atomic commit with the ticket record, which takes the next
+ * sequence number and moves updatedAt to the message's time: the thread can only grow by one committed
+ * message after another, so "every message after number N" is exact whenever it is read. The revision does
+ * not move, so an edit begun before the message is not refused. A closed ticket's thread is read-only.
  */
 export async function addMessage(db: Db, ticketId: string, input: NewMessage): Promise<Message> {
-  const at = input.createdAt.toISOString();
-  const message: Message = {
-    id: nextUlid(input.createdAt.getTime()),
-    ticketId,
-    authorRole: input.authorRole,
-    authorName: input.authorName,
-    text: input.text,
-    createdAt: at,
-  };
-  await updateTicket(db, ticketId, (current) => {
+  let message: Message | undefined;
+  await writeTicket(db, ticketId, (current) => {
     if (current.status === "closed") throw new ConflictError("the ticket is closed; its thread is read-only");
-    const { version: _, ...record } = current;
-    return { ...record, updatedAt: at };
-  }, {
-    expectedVersion: null,
-    alsoWrite: (op) => op.set(keys.message(ticketId, message.id), message),
+    // Never before the ticket's last change, so the thread reads in time order and updatedAt never goes back.
+    const ms = Math.max(input.createdAt.getTime(), Date.parse(current.updatedAt));
+    const at = new Date(ms).toISOString();
+    const seq = current.messageCount + 1;
+    const written: Message = {
+      id: message?.createdAt === at ? message.id : nextUlid(ms),
+      ticketId,
+      seq,
+      authorRole: input.authorRole,
+      authorName: input.authorName,
+      text: input.text,
+      createdAt: at,
+    };
+    message = written;
+    return {
+      next: { ...current, updatedAt: at, messageCount: seq },
+      alsoWrite: (op) =>
+        op.check({ key: keys.message(ticketId, seq), versionstamp: null }).set(
+          keys.message(ticketId, seq),
+          written,
+        ),
+    };
   });
-  return message;
+  return message!;
 }
 
-/** A ticket's messages, oldest first; with `afterId`, only those written after that message. */
-export async function listMessages(db: Db, ticketId: string, afterId?: string): Promise<Message[]> {
-  const prefix = keys.messagePrefix(ticketId);
-  const selector = afterId ? { prefix, start: [...prefix, afterId + "\0"] } : { prefix };
+/** Which part of a thread to read: after message number `afterSeq`, up to `throughSeq`, at most `limit`. */
+export interface ThreadRange {
+  afterSeq?: number;
+  throughSeq?: number;
+  limit?: number;
+}
+
+/** A ticket's messages in thread order (oldest first), optionally only a range of them. */
+export async function listMessages(db: Db, ticketId: string, range: ThreadRange = {}): Promise<Message[]> {
+  const first = keys.message(ticketId, (range.afterSeq ?? 0) + 1);
+  const selector: Deno.KvListSelector = range.throughSeq !== undefined
+    ? { start: first, end: keys.message(ticketId, range.throughSeq + 1) }
+    : { prefix: keys.messagePrefix(ticketId), start: first };
   const messages: Message[] = [];
-  for await (const entry of db.kv.list<Message>(selector)) messages.push(entry.value);
+  const options = range.limit ? { limit: range.limit, batchSize: range.limit } : {};
+  for await (const entry of db.kv.list<Message>(selector, options)) messages.push(entry.value);
   return messages;
 }

@@ -4,7 +4,10 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { applyTicketEffects } from "./ticket_effects.ts";
-import { type Status, STATUSES, type Ticket, type TicketRecord } from "./types.ts";
+// TODO(busy): replaced by ./busy.ts once it lands.
+const retryWhileBusy = <T>(attempt: () => Promise<T>): Promise<T> => attempt();
+import { serialized } from "./serial.ts";
+import { type Status, STATUSES, type StoredTicket, type Ticket, type TicketRecord } from "./types.ts";
 
 // Monotonic so ids made in the same millisecond still sort in creation order (lists are newest first).
 const nextUlid = monotonicFactory();
@@ -14,8 +17,11 @@ export function newTicketId(openedAt: Date): string {
   return nextUlid(openedAt.getTime());
 }
 
-function withVersion(entry: Deno.KvEntry<TicketRecord>): Ticket {
-  return { ...entry.value, version: entry.versionstamp };
+/** A stored record as the rest of the app sees it: the revision becomes an opaque version string. */
+export function ticketOf(stored: StoredTicket): Ticket {
+  const { rev, messageCount, ...record } = stored;
+  // Records written before revisions existed count as revision 0 with an empty thread.
+  return { ...record, version: String(rev ?? 0), messageCount: messageCount ?? 0 };
 }
 
 /** What a new ticket needs: its text, the classifier's category for it, and the opening time. */
@@ -29,7 +35,7 @@ export interface NewTicket {
 /** Stores a new open ticket with its indexes and counters in one atomic commit. */
 export async function createTicket(db: Db, input: NewTicket): Promise<Ticket> {
   const at = input.openedAt.toISOString();
-  const record: TicketRecord = {
+  const record: StoredTicket = {
     id: newTicketId(input.openedAt),
     description: input.description,
     category: input.category,
@@ -40,32 +46,33 @@ export async function createTicket(db: Db, input: NewTicket): Promise<Ticket> {
     activatedAt: null,
     closedAt: null,
     updatedAt: at,
+    rev: 1,
+    messageCount: 0,
   };
-  const op = db.kv.atomic().check({ key: keys.ticket(record.id), versionstamp: null }).set(
-    keys.ticket(record.id),
-    record,
-  );
-  applyTicketEffects(op, null, record, db.timeZone);
-  const result = await op.commit();
+  const result = await retryWhileBusy(() => {
+    const op = db.kv.atomic().check({ key: keys.ticket(record.id), versionstamp: null })
+      .set(keys.ticket(record.id), record);
+    applyTicketEffects(op, null, record, db.timeZone);
+    return op.commit();
+  });
   if (!result.ok) throw new ConflictError("a ticket with this id already exists");
-  return { ...record, version: result.versionstamp };
+  return ticketOf(record);
 }
 
 /** Reads one ticket, or null when there is none with this id. */
 export async function getTicket(db: Db, id: string): Promise<Ticket | null> {
-  const entry = await db.kv.get<TicketRecord>(keys.ticket(id));
-  return entry.versionstamp === null ? null : withVersion(entry as Deno.KvEntry<TicketRecord>);
+  const entry = await db.kv.get<StoredTicket>(keys.ticket(id));
+  return entry.value === null ? null : ticketOf(entry.value);
 }
 
-/** Options of a ticket update. */
-export interface UpdateOptions {
-  /** The version the client saw; a different current version is refused with ConflictError. Null: retry on races. */
-  expectedVersion: string | null;
-  /** Extra mutations committed in the same atomic (a message, a correction). */
-  alsoWrite?: (op: Deno.AtomicOperation, next: TicketRecord) => void;
+/** What one attempt of a ticket write commits: the next record and any extra mutations in the same atomic. */
+export interface TicketWrite {
+  next: StoredTicket;
+  alsoWrite?: (op: Deno.AtomicOperation) => void;
 }
 
-// Each lost race means another writer succeeded, so a few dozen tries cover any realistic burst on one ticket.
+// Writes of one ticket are queued in this process, so a lost race means another process wrote it; a few
+// dozen tries cover any realistic burst from several instances.
 const RETRIES = 40;
 
 function backoff(attempt: number): Promise<void> {
@@ -74,9 +81,42 @@ function backoff(attempt: number): Promise<void> {
 }
 
 /**
- * Applies `change` to the current ticket and commits the record, its indexes and counters atomically,
- * checked against the version read. With an expected version a concurrent change is a ConflictError;
- * without one (a message post, which edits nothing the client saw) the change is retried on fresh data.
+ * Commits a write planned from the ticket's current record: the record, its indexes and counters and the
+ * plan's extra mutations in one atomic, checked against the record read. A lost race re-plans on fresh data;
+ * `plan` decides on each attempt (and throws to refuse). Writes of one ticket queue up within the process.
+ */
+export function writeTicket(
+  db: Db,
+  id: string,
+  plan: (current: StoredTicket) => TicketWrite,
+): Promise<StoredTicket> {
+  return serialized(db.kv, id, async () => {
+    for (let attempt = 0; attempt < RETRIES; attempt++) {
+      const entry = await db.kv.get<StoredTicket>(keys.ticket(id));
+      if (entry.value === null) throw new NotFoundError();
+      const current = {
+        ...entry.value,
+        rev: entry.value.rev ?? 0,
+        messageCount: entry.value.messageCount ?? 0,
+      };
+      const { next, alsoWrite } = plan(current);
+      const result = await retryWhileBusy(() => {
+        const op = db.kv.atomic().check(entry).set(keys.ticket(id), next);
+        applyTicketEffects(op, entry.value, next, db.timeZone);
+        alsoWrite?.(op);
+        return op.commit();
+      });
+      if (result.ok) return next;
+      await backoff(attempt);
+    }
+    throw new ConflictError("the ticket is being changed by many people at once; try again");
+  });
+}
+
+/**
+ * Applies `change` to the current ticket's own fields and commits it with a new revision. With an expected
+ * version, a ticket whose revision moved on is a ConflictError; a commit lost to a message (which does not
+ * move the revision) is simply retried, so a message never refuses an edit.
  */
 export async function updateTicket(
   db: Db,
@@ -84,23 +124,27 @@ export async function updateTicket(
   change: (current: Ticket) => TicketRecord,
   options: UpdateOptions,
 ): Promise<Ticket> {
-  for (let attempt = 0; attempt < RETRIES; attempt++) {
-    const entry = await db.kv.get<TicketRecord>(keys.ticket(id));
-    if (entry.versionstamp === null) throw new NotFoundError();
-    const current = withVersion(entry as Deno.KvEntry<TicketRecord>);
-    if (options.expectedVersion !== null && options.expectedVersion !== current.version) {
+  const stored = await writeTicket(db, id, (current) => {
+    const ticket = ticketOf(current);
+    if (options.expectedVersion !== null && options.expectedVersion !== ticket.version) {
       throw new ConflictError();
     }
-    const next = change(current);
-    const op = db.kv.atomic().check(entry).set(keys.ticket(id), next);
-    applyTicketEffects(op, entry.value, next, db.timeZone);
-    options.alsoWrite?.(op, next);
-    const result = await op.commit();
-    if (result.ok) return { ...next, version: result.versionstamp };
-    if (options.expectedVersion !== null) throw new ConflictError();
-    await backoff(attempt);
-  }
-  throw new ConflictError("the ticket is being changed by many people at once; try again");
+    const next: StoredTicket = {
+      ...change(ticket),
+      rev: current.rev + 1,
+      messageCount: current.messageCount,
+    };
+    return { next, alsoWrite: options.alsoWrite && ((op) => options.alsoWrite!(op, next)) };
+  });
+  return ticketOf(stored);
+}
+
+/** Options of a ticket update. */
+export interface UpdateOptions {
+  /** The version the client saw; a different current version is refused with ConflictError. Null: no check. */
+  expectedVersion: string | null;
+  /** Extra mutations committed in the same atomic (a correction). */
+  alsoWrite?: (op: Deno.AtomicOperation, next: TicketRecord) => void;
 }
 
 /** Which tickets to list, newest first. */
@@ -155,7 +199,7 @@ async function listAllTickets(db: Db, query: ListQuery): Promise<TicketPage> {
   const selector = query.cursor ? { prefix, end: keys.ticket(query.cursor) } : { prefix };
   const tickets: Ticket[] = [];
   const options = { reverse: true, limit: query.limit + 1, batchSize: query.limit + 1 };
-  for await (const entry of db.kv.list<TicketRecord>(selector, options)) tickets.push(withVersion(entry));
+  for await (const entry of db.kv.list<StoredTicket>(selector, options)) tickets.push(ticketOf(entry.value));
   const page = tickets.slice(0, query.limit);
   return { tickets: page, cursor: tickets.length > query.limit ? page[page.length - 1].id : null };
 }
@@ -166,28 +210,24 @@ export async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += 10) chunks.push(ids.slice(i, i + 10));
   const results = await Promise.all(
-    chunks.map((chunk) => db.kv.getMany<TicketRecord[]>(chunk.map((id) => keys.ticket(id)))),
+    chunks.map((chunk) => db.kv.getMany<StoredTicket[]>(chunk.map((id) => keys.ticket(id)))),
   );
-  return results.flat().filter((entry) => entry.versionstamp !== null).map((entry) =>
-    withVersion(entry as Deno.KvEntry<TicketRecord>)
-  );
+  return results.flat().flatMap((entry) => entry.value === null ? [] : [ticketOf(entry.value)]);
 }
 
 /** Iterates over every ticket record in id order (for export and verify). */
 export async function* allTickets(db: Db): AsyncGenerator<Ticket> {
-  for await (const entry of db.kv.list<TicketRecord>({ prefix: keys.ticketPrefix() })) {
-    yield withVersion(entry);
+  for await (const entry of db.kv.list<StoredTicket>({ prefix: keys.ticketPrefix() })) {
+    yield ticketOf(entry.value);
   }
 }
 
 /** Watches one ticket's record; every change to the ticket or its thread yields its new state. */
 export function watchTicket(db: Db, id: string): ReadableStream<Ticket | null> {
-  return db.kv.watch<[TicketRecord]>([keys.ticket(id)]).pipeThrough(
+  return db.kv.watch<[StoredTicket]>([keys.ticket(id)]).pipeThrough(
     new TransformStream({
       transform([entry], controller) {
-        controller.enqueue(
-          entry.versionstamp === null ? null : withVersion(entry as Deno.KvEntry<TicketRecord>),
-        );
+        controller.enqueue(entry.value === null ? null : ticketOf(entry.value));
       },
     }),
   );

@@ -30,15 +30,28 @@ export interface TicketRecord {
   updatedAt: string;
 }
 
-/** A stored ticket together with its version (the KV versionstamp of its record). */
+/**
+ * A ticket record as kept in the store: the record plus its revision (bumped by every change of its own
+ * fields, never by a message, so a message never makes an edit conflict) and the length of its thread (the
+ * sequence number of its newest message, written in the same commit as the message).
+ */
+export interface StoredTicket extends TicketRecord {
+  rev: number;
+  messageCount: number;
+}
+
+/** A ticket as read: its record, its version (the revision, as a string) and the length of its thread. */
 export interface Ticket extends TicketRecord {
   version: string;
+  messageCount: number;
 }
 
 /** One message of a ticket's thread. */
 export interface Message {
   id: string;
   ticketId: string;
+  /** Position in the thread, 1, 2, 3…: the order the messages were committed in. */
+  seq: number;
   authorRole: Role;
   authorName: string | null;
   text: string;

@@ -16,13 +16,18 @@ export const TicketSchema = z.object({
   activatedAt: isoTime.nullable(),
   closedAt: isoTime.nullable(),
   updatedAt: isoTime,
-  version: z.string().describe("changes with every change; send it back as If-Match"),
+  version: z.string().describe(
+    "changes with every change of the ticket's own fields (a message moves updatedAt, not the version); send it back as If-Match",
+  ),
 });
 
 /** A message as the API sends it. */
 export const MessageSchema = z.object({
   id: z.string(),
   ticketId: z.string(),
+  seq: z.number().int().describe(
+    "the message's position in its thread: 1, 2, 3… in the order they were written",
+  ),
   authorRole: z.enum(ROLES),
   authorName: z.string().nullable(),
   text: z.string(),

@@ -1,38 +1,155 @@
-/** The ticket page's live event stream (server-sent events). */
+/**
+ * The ticket page's live event stream (server-sent events): every message of the thread after the one the
+ * page has, in thread order, and the ticket's new state after every change.
+ *
+ * Messages are numbered in commit order (lib/data/messages.ts), so "send every message after number N" is
+ * exact by construction: none is skipped or repeated, also after a reconnect with `Last-Event-ID: N`.
+ * The stream is pulled: the next event is read from the store only when the client has taken the previous
+ * one, so a client that stops reading holds one event in memory, never its thread; one that leaves an event
+ * untaken for STALL_MS is dropped.
+ */
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
-import { listMessages, watchTicket } from "../../lib/data/mod.ts";
-import { type Helpdesk, viewTicket } from "../../lib/helpdesk.ts";
-import { ticketIdSchema } from "../../lib/schemas.ts";
+import { type Message, type Ticket, watchTicket } from "../../lib/data/mod.ts";
+import { ValidationError } from "../../lib/errors.ts";
+import { followThread, type Helpdesk, needsCategoryCheck, viewTicket } from "../../lib/helpdesk.ts";
+import type { Role } from "../../lib/data/types.ts";
 import { ticketJson } from "../api/schemas.ts";
 import type { PageEnv } from "./env.ts";
 import { idOf } from "./ticket.tsx";
 
-/** The route of a ticket's event stream: its new messages and its changed states. */
+/** How long an event may wait for a client that does not read before the client is dropped. */
+export const STALL_MS = 30_000;
+// A comment line this often keeps proxies from closing an idle stream and finds clients that left.
+const HEARTBEAT_MS = 25_000;
+// Messages read from the store per list: enough to catch up quickly, little enough to hold per client.
+const PAGE = 50;
+
+/** The route of a ticket's event stream. */
 export function ticketEventPages(h: Helpdesk) {
   const app = new Hono<PageEnv>();
   app.get("/tickets/:id/events", async (c) => {
     const id = idOf(c);
     const role = c.get("role")!;
     await viewTicket(h, role, id);
-    const after = c.req.header("last-event-id") ?? c.req.query("after") ?? "";
-    let lastId = ticketIdSchema.safeParse(after).success ? after : "";
-    return streamSSE(c, async (stream) => {
-      const changes = watchTicket(h.db, id).getReader();
-      stream.onAbort(() => void changes.cancel());
-      // The watch yields the current state first, then every change; each may carry new messages.
-      while (!stream.aborted) {
-        const { value: ticket, done } = await changes.read();
-        if (done || !ticket) break;
-        for (const message of await listMessages(h.db, id, lastId || undefined)) {
-          await stream.writeSSE({ event: "message", id: message.id, data: JSON.stringify(message) });
-          lastId = message.id;
-        }
-        await stream.writeSSE({ event: "ticket", data: JSON.stringify(ticketJson(ticket)) });
-        if (ticket.status === "closed") break;
-      }
-      await changes.cancel().catch(() => {});
+    const afterSeq = parseSeq(c.req.header("last-event-id") ?? c.req.query("after") ?? "0");
+    return new Response(ticketEvents(h, role, id, afterSeq), {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, private",
+        "x-accel-buffering": "no",
+      },
     });
   });
   return app;
+}
+
+function parseSeq(raw: string): number {
+  const seq = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(seq)) {
+    throw new ValidationError("after (or Last-Event-ID) must be a message number: 0, 1, 2…", "after");
+  }
+  return seq;
+}
+
+/** The event stream of one ticket for one client, starting after message number `afterSeq`. */
+export function ticketEvents(
+  h: Helpdesk,
+  role: Role,
+  id: string,
+  afterSeq: number,
+  options: { stallMs?: number; heartbeatMs?: number } = {},
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const changes = watchTicket(h.db, id).getReader();
+  let change: Promise<ReadableStreamReadResult<Ticket | null>> | null = null;
+  let latest: Ticket | null | undefined;
+  let sentState = "";
+  let lastSeq = afterSeq;
+  let pending: Message[] = [];
+  let stall: ReturnType<typeof setTimeout> | undefined;
+  let heartbeat: ReturnType<typeof setTimeout> | undefined;
+  let finished = false;
+
+  const finish = () => {
+    finished = true;
+    clearTimeout(stall);
+    clearTimeout(heartbeat);
+    changes.cancel().catch(() => {});
+  };
+
+  const event = (name: string, data: unknown, eventId?: number) =>
+    `event: ${name}\n${eventId === undefined ? "" : `id: ${eventId}\n`}data: ${JSON.stringify(data)}\n\n`;
+
+  // The next chunk to send, or null when the stream is over (the ticket closed, or the watch ended).
+  async function next(): Promise<string | null> {
+    while (true) {
+      const message = pending.shift();
+      if (message) {
+        lastSeq = message.seq;
+        return event("message", message, message.seq);
+      }
+      if (latest === undefined) {
+        const first = await (change ??= changes.read());
+        change = null;
+        if (first.done) return null;
+        latest = first.value;
+        continue;
+      }
+      if (latest === null) return null;
+      if (lastSeq < latest.messageCount) {
+        pending = await followThread(h, id, {
+          afterSeq: lastSeq,
+          throughSeq: latest.messageCount,
+          limit: PAGE,
+        });
+        continue;
+      }
+      const state = `${latest.version}|${latest.updatedAt}`;
+      if (state !== sentState) {
+        sentState = state;
+        return event("ticket", {
+          ...ticketJson(latest),
+          needsCategoryCheck: role === "helpdesk" && needsCategoryCheck(latest),
+        });
+      }
+      if (latest.status === "closed") return null;
+      // Caught up: wait for the next change, or send a heartbeat when none comes.
+      change ??= changes.read();
+      const woken = await Promise.race([
+        change,
+        new Promise<"beat">((resolve) =>
+          heartbeat = setTimeout(() => resolve("beat"), options.heartbeatMs ?? HEARTBEAT_MS)
+        ),
+      ]);
+      clearTimeout(heartbeat);
+      if (woken === "beat") return ": still here\n\n";
+      change = null;
+      if (woken.done) return null;
+      latest = woken.value;
+    }
+  }
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      clearTimeout(stall);
+      if (finished) return;
+      const chunk = await next().catch((error) => {
+        finish();
+        throw error;
+      });
+      if (finished) return;
+      if (chunk === null) {
+        finish();
+        controller.close();
+        return;
+      }
+      controller.enqueue(encoder.encode(chunk));
+      // The chunk now waits for the client to take it; a client that does not is dropped.
+      stall = setTimeout(() => {
+        finish();
+        controller.error(new Error("the client stopped reading"));
+      }, options.stallMs ?? STALL_MS);
+    },
+    cancel: finish,
+  }, { highWaterMark: 0 });
 }
