@@ -54,6 +54,26 @@ export const keys = {
     index: number,
   ) => ["stats_unclosed_by_open_bucket", level, index],
   firstOpenedAt: () => ["stats_first_opened_at"],
-  /** Grows with every commit that writes a ticket record; list caches compare it to know they are current. */
+  /**
+   * Grows with every commit that writes a ticket record; list caches compare it to know they are current,
+   * and its versionstamp is that of the newest ticket commit, which lets verify date what it reads.
+   */
   ticketChanges: () => ["meta", "ticket_changes"],
+  /** A ticket's earlier counted state, kept for a while under the versionstamp it had (see state_log.ts). */
+  ticketStatePrefix: (id: string) => ["ticket_states", id],
+  ticketState: (id: string, versionstamp: string) => ["ticket_states", id, versionstamp],
+  /** First parts of every counter key (Deno.KvU64 values), for verify and repair. */
+  counterPrefixes: (): Deno.KvKey[] => [
+    ["stats_tickets_by_status_category"],
+    ["stats_closed_by_open_month"],
+    ["stats_resolution_ms_by_open_month"],
+    ["stats_unclosed_by_open_bucket"],
+    ["stats_first_opened_at"],
+  ],
+  /** First parts of every pointer index key (values are ticket ids), for verify and repair. */
+  indexPrefixes: (): Deno.KvKey[] => [
+    ["tickets_by_status"],
+    ["tickets_by_status_category"],
+    ["tickets_unclosed_by_opened_at"],
+  ],
 } as const;

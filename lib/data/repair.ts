@@ -1,43 +1,53 @@
 /**
- * Rewrites indexes and counters to what the ticket records say, for `deno task verify --repair`: after a
- * crash or a bug left them different, or to move the month counters to another campus time zone.
- * It writes without version checks, so it must run while no other process writes to the store.
+ * Rewrites indexes and counters to what the ticket records say, and makes records agree with their threads,
+ * for `deno task verify --repair`: after a crash or a bug left them different, or to move the month counters
+ * to another campus time zone. Index and counter writes carry no version checks, so it must run while no
+ * other process writes to the store.
  */
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { countTicketChange } from "./ticket_effects.ts";
+import { writeTicket } from "./tickets.ts";
 import { type Mismatch, verifyStore } from "./verify.ts";
 
 // Small commits stay far below Deno KV's per-commit limits whatever the key lengths.
 const MUTATIONS_PER_COMMIT = 200;
 
-// Counters are Deno.KvU64 values; every other repaired key is an index holding a ticket id.
-const COUNTER_PREFIXES: Deno.KvKey[] = [
-  keys.countByStatusCategory("open", "technical_it").slice(0, 1),
-  keys.closedByOpenMonthPrefix(),
-  keys.resolutionMsByOpenMonthPrefix(),
-  keys.unclosedByOpenBucketPrefix("hour").slice(0, 1),
-  keys.firstOpenedAt(),
-];
-
 function isCounter(key: Deno.KvKey): boolean {
-  return COUNTER_PREFIXES.some((prefix) => prefix.every((part, i) => key[i] === part));
+  return keys.counterPrefixes().some((prefix) => prefix.every((part, i) => key[i] === part));
 }
 
 /**
- * Makes every index and counter match a recount from the records in `timeZone`, marks the store as kept
- * in that zone, and returns the differences it fixed. Takes the raw KV because a store whose counters
- * are in another zone cannot be opened as a Db until this has run.
+ * Makes every index and counter match a recount from the records in `timeZone`, and every record match its
+ * thread, marks the store as kept in that zone, and returns the differences it fixed. Takes the raw KV
+ * because a store whose counters are in another zone cannot be opened as a Db until this has run.
  */
 export async function repairStore(
   kv: Deno.Kv,
   timeZone: string,
   options: { onTicket?: (count: number) => void } = {},
 ): Promise<Mismatch[]> {
-  const mismatches = await verifyStore({ kv, timeZone } satisfies Db, options);
-  for (let i = 0; i < mismatches.length; i += MUTATIONS_PER_COMMIT) {
+  const db: Db = { kv, timeZone };
+  const mismatches = await verifyStore(db, options);
+  const records = mismatches.filter((m) => m.recordFix);
+  const rest = mismatches.filter((m) =>
+    !m.recordFix && (isCounter(m.key) || m.key[0] !== keys.messagePrefix("")[0])
+  );
+  // Record fixes go through the checked write, so their indexes, counters and state log stay in step.
+  for (const { key, recordFix } of records) {
+    await writeTicket(db, String(key[1]), (current) => ({
+      next: {
+        ...current,
+        updatedAt: recordFix!.updatedAt && recordFix!.updatedAt > current.updatedAt
+          ? recordFix!.updatedAt
+          : current.updatedAt,
+        messageCount: Math.max(current.messageCount, recordFix!.messageCount ?? 0),
+      },
+    }));
+  }
+  for (let i = 0; i < rest.length; i += MUTATIONS_PER_COMMIT) {
     const op = kv.atomic();
-    for (const { key, expected } of mismatches.slice(i, i + MUTATIONS_PER_COMMIT)) {
+    for (const { key, expected } of rest.slice(i, i + MUTATIONS_PER_COMMIT)) {
       if (expected === null) op.delete(key);
       else if (isCounter(key)) op.set(key, new Deno.KvU64(BigInt(expected)));
       else op.set(key, expected);

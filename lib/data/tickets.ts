@@ -7,6 +7,7 @@ import { applyTicketEffects } from "./ticket_effects.ts";
 // TODO(busy): replaced by ./busy.ts once it lands.
 const retryWhileBusy = <T>(attempt: () => Promise<T>): Promise<T> => attempt();
 import { serialized } from "./serial.ts";
+import { logReplacedState } from "./state_log.ts";
 import { type Status, STATUSES, type StoredTicket, type Ticket, type TicketRecord } from "./types.ts";
 
 // Monotonic so ids made in the same millisecond still sort in creation order (lists are newest first).
@@ -103,6 +104,7 @@ export function writeTicket(
       const result = await retryWhileBusy(() => {
         const op = db.kv.atomic().check(entry).set(keys.ticket(id), next);
         applyTicketEffects(op, entry.value, next, db.timeZone);
+        logReplacedState(op, entry.value, entry.versionstamp!);
         alsoWrite?.(op);
         return op.commit();
       });
