@@ -1,19 +1,25 @@
 /**
  * A ticket's thread. Without JavaScript it is a list and a plain form; hydrated, it receives new
- * messages live over server-sent events, posts through the JSON API, and keeps the shared ticket signal
- * current so the editor knows when someone else changed the ticket.
+ * messages live over server-sent events (resuming after the last message it shows, by its `seq`), posts
+ * through the JSON API, and puts every `ticket` event into the ticket signal it shares with the summary and
+ * the editor, so the whole page follows other people's changes.
  */
-import type { Signal } from "@preact/signals";
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Message, Role } from "../lib/data/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
+import {
+  fetchTicket,
+  type LiveTicket,
+  type LiveTicketSignal,
+  updateLiveTicket,
+} from "../components/live_ticket.ts";
 import { formatTime } from "../components/Time.tsx";
-import type { EditableTicket } from "./TicketEditor.tsx";
 
 /** Props of the live thread. */
 export interface LiveThreadProps {
-  ticket: Signal<EditableTicket>;
+  ticket: LiveTicketSignal;
+  /** The thread so far, oldest first, each with its position `seq` (1, 2, 3… in commit order). */
   messages: Message[];
   role: Role;
   /** A refused message to show again, with its error. */
@@ -31,22 +37,38 @@ export default function LiveThread(props: LiveThreadProps) {
   const ticketId = props.ticket.peek().id;
 
   useEffect(() => {
-    const last = messages.peek().at(-1)?.id ?? "";
-    const source = new EventSource(`/tickets/${ticketId}/events?after=${encodeURIComponent(last)}`);
+    if (props.ticket.peek().status === "closed") return;
+    const last = messages.peek().at(-1)?.seq ?? 0;
+    // On a reconnect EventSource sends the last event id (a message's seq) as Last-Event-ID by itself.
+    const source = new EventSource(`/tickets/${ticketId}/events?after=${last}`);
     source.addEventListener("open", () => live.value = true);
-    source.addEventListener("error", () => live.value = false);
+    source.addEventListener("error", () => {
+      live.value = false;
+      // EventSource retries by itself unless the server refused the stream (e.g. the ticket closed meanwhile
+      // and a reporter may no longer follow it): then show the ticket's latest state if it can still be read.
+      if (source.readyState === EventSource.CLOSED) {
+        fetchTicket(ticketId).then((fresh) => fresh && updateLiveTicket(props.ticket, fresh)).catch(() => {});
+      }
+    });
     source.addEventListener("message", (event) => add(JSON.parse((event as MessageEvent).data)));
     source.addEventListener("ticket", (event) => {
-      const ticket = JSON.parse((event as MessageEvent).data) as EditableTicket;
-      if (ticket.version !== props.ticket.peek().version) props.ticket.value = ticket;
-      if (ticket.status === "closed") source.close();
+      const ticket = JSON.parse((event as MessageEvent).data) as LiveTicket;
+      updateLiveTicket(props.ticket, ticket);
+      // The stream ends after a ticket closes; reconnecting would only be refused.
+      if (ticket.status === "closed") {
+        source.close();
+        live.value = false;
+      }
     });
     return () => source.close();
   }, [ticketId]);
 
+  /** Adds a message once (the stream and a post's answer may both bring it), keeping commit order. */
   function add(message: Message) {
-    if (messages.peek().some((m) => m.id === message.id)) return;
-    messages.value = [...messages.peek(), message].sort((a, b) => a.id < b.id ? -1 : 1);
+    const current = messages.peek();
+    const seen = (m: Message) => m.id === message.id || (message.seq !== undefined && m.seq === message.seq);
+    if (current.some(seen)) return;
+    messages.value = [...current, message].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   }
 
   async function send(event: Event) {
@@ -102,7 +124,17 @@ export default function LiveThread(props: LiveThreadProps) {
           </ol>
         )}
       {closed
-        ? <p class="muted thread__closed">This ticket is closed; its conversation is read-only.</p>
+        ? (
+          <>
+            <p class="muted thread__closed">This ticket is closed; its conversation is read-only.</p>
+            {text.value.trim() !== "" && (
+              <div class="field">
+                <label for="message-unsent">Your unsent message (read-only, copy it if you need it)</label>
+                <textarea id="message-unsent" rows={3} readOnly value={text.value} />
+              </div>
+            )}
+          </>
+        )
         : (
           <form class="thread__form" method="post" action={`/tickets/${ticketId}/messages`} onSubmit={send}>
             <div class="field">

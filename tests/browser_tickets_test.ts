@@ -134,10 +134,11 @@ Deno.test(
     assert.equal(await b.getByLabel("Description").inputValue(), "Projector in A12 is fine now?");
     assert.match(await b.locator(".alert__current").textContent() ?? "", /from laptops/);
 
-    // A hydrated editor learns of the other edit live and says so before saving.
+    // A hydrated editor with a draft learns of the other edit live and says so before saving.
     const c = await enterAs(await browser.newContext(), url, "Reporter");
     await c.goto(ticketUrl);
     await c.locator(".live-dot").waitFor();
+    await c.getByLabel("Description").fill("Projector in A12: my own words");
     await a.getByLabel("Description").fill("Projector in A12: no HDMI signal");
     await a.getByRole("button", { name: "Save changes" }).click();
     await c.getByText("This ticket was changed since you opened it.").waitFor({ timeout: 5000 });

@@ -26,6 +26,7 @@ export const FAKE_MANIFEST = {
   islands: {
     TicketEditor: "/static/build/TicketEditor-test.js",
     LiveThread: "/static/build/LiveThread-test.js",
+    TicketSummary: "/static/build/TicketSummary-test.js",
     AnalyticsChart: "/static/build/AnalyticsChart-test.js",
   },
 };

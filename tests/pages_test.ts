@@ -97,6 +97,7 @@ Deno.test("[pages] filing without JavaScript: 303 to the ticket; an empty form s
   const ticketPage = await dom(await get(t.app, location, "reporter"));
   assert.match(ticketPage.querySelector(".ticket__description")!.textContent!, /Radiator in E104/);
   assert.ok(ticketPage.querySelector(".badge--facility_management"));
+  assert.ok(ticketPage.querySelector("[data-island=TicketSummary] .ticket__description"));
   assert.ok(ticketPage.querySelector("[data-island=TicketEditor]"));
   assert.ok(ticketPage.querySelector("[data-island=LiveThread]"));
   assert.equal(ticketPage.querySelector("form.status-action"), null, "reporters get no status buttons");
@@ -300,5 +301,96 @@ Deno.test("[pages] an uncertain category is flagged for staff until they confirm
   assert.equal(res.status, 303);
   list = await dom(await get(t.app, "/tickets", "helpdesk"));
   assert.equal(flagged().length, 0, "confirmed by staff");
+  t.close();
+});
+
+/** The islands' props of a page, as the browser gets them. */
+function islandsPayload(page: Document): { signals: unknown[]; props: Record<string, unknown>[] } {
+  return JSON.parse(page.querySelector("script#islands-props")!.textContent!);
+}
+
+/** The props of the island named `name` on a page. */
+function islandProps(page: Document, name: string): Record<string, unknown> {
+  const index = Number(page.querySelector(`[data-island=${name}]`)!.getAttribute("data-props"));
+  return islandsPayload(page).props[index];
+}
+
+Deno.test("[pages] the ticket page's header, editor and thread are islands sharing one live ticket signal", async () => {
+  const t = await testApp();
+  await post(t.app, "/tickets", { description: "help please" }, "reporter");
+  const [ticket] = await Array.fromAsync(allTickets(t.db));
+  await post(t.app, `/tickets/${ticket.id}/messages`, { text: "any news?" }, "reporter");
+  await post(t.app, `/tickets/${ticket.id}/messages`, { text: "on it" }, "helpdesk");
+
+  const staff = await dom(await get(t.app, `/tickets/${ticket.id}`, "helpdesk"));
+  const summary = staff.querySelector("[data-island=TicketSummary]")!;
+  // Server-rendered in full: the page reads the same without JavaScript.
+  assert.match(summary.querySelector(".ticket__description")!.textContent!, /help please/);
+  assert.ok(summary.querySelector(".badge--status-open"));
+  assert.ok(summary.querySelector(".badge--check"), "an uncertain category is flagged for staff");
+  assert.deepEqual(
+    [...summary.querySelectorAll(".ticket__times dt")].map((dt) => dt.textContent),
+    ["Opened", "Last change"],
+  );
+  // The status action is still a plain form with what the person saw.
+  const form = summary.querySelector("form.status-action")!;
+  assert.equal(form.getAttribute("method"), "post");
+  assert.equal(form.getAttribute("action"), `/tickets/${ticket.id}/status`);
+  assert.equal(form.querySelector("input[name=from]")!.getAttribute("value"), "open");
+  assert.equal(form.querySelector("input[name=status]")!.getAttribute("value"), "active");
+  assert.equal(form.querySelector("button")!.textContent, "Start work");
+
+  // One signal, shared by the three islands, carrying the whole ticket and the staff flag.
+  const payload = islandsPayload(staff);
+  assert.equal(payload.signals.length, 1);
+  for (const name of ["TicketSummary", "TicketEditor", "LiveThread"]) {
+    assert.deepEqual(islandProps(staff, name).ticket, { $signal: 0 }, name);
+  }
+  const stored = (await getTicket(t.db, ticket.id))!;
+  assert.deepEqual(payload.signals[0], {
+    id: stored.id,
+    description: stored.description,
+    category: stored.category,
+    categorySource: stored.categorySource,
+    status: "open",
+    openedAt: stored.openedAt,
+    activatedAt: null,
+    closedAt: null,
+    updatedAt: stored.updatedAt,
+    version: stored.version,
+    needsCategoryCheck: true,
+  });
+  // The thread gets its messages with their position, so it can resume the stream after the last one.
+  const messages = islandProps(staff, "LiveThread").messages as { seq: number; text: string }[];
+  assert.deepEqual(messages.map((m) => [m.seq, m.text]), [[1, "any news?"], [2, "on it"]]);
+
+  const reporter = await dom(await get(t.app, `/tickets/${ticket.id}`, "reporter"));
+  assert.ok(reporter.querySelector("[data-island=TicketSummary] .ticket__head"));
+  assert.equal(reporter.querySelector("form.status-action"), null, "reporters get no status buttons");
+  assert.equal(reporter.querySelector(".badge--check"), null, "reporters see no flag");
+  assert.equal(
+    (islandsPayload(reporter).signals[0] as { needsCategoryCheck: boolean }).needsCategoryCheck,
+    false,
+  );
+
+  // Active and closed show their times; a closed ticket offers no status action and no forms.
+  await post(t.app, `/tickets/${ticket.id}/status`, { status: "active", from: "open" }, "helpdesk");
+  let page = await dom(await get(t.app, `/tickets/${ticket.id}`, "helpdesk"));
+  assert.deepEqual(
+    [...page.querySelectorAll("[data-island=TicketSummary] .ticket__times dt")].map((dt) => dt.textContent),
+    ["Opened", "Active since", "Last change"],
+  );
+  assert.equal(page.querySelector("form.status-action input[name=from]")!.getAttribute("value"), "active");
+  assert.equal(page.querySelector("form.status-action input[name=status]")!.getAttribute("value"), "closed");
+  await post(t.app, `/tickets/${ticket.id}/status`, { status: "closed", from: "active" }, "helpdesk");
+  page = await dom(await get(t.app, `/tickets/${ticket.id}`, "helpdesk"));
+  assert.deepEqual(
+    [...page.querySelectorAll("[data-island=TicketSummary] .ticket__times dt")].map((dt) => dt.textContent),
+    ["Opened", "Active since", "Closed", "Last change"],
+  );
+  assert.ok(page.querySelector("[data-island=TicketSummary] .badge--status-closed"));
+  assert.equal(page.querySelector("form.status-action"), null);
+  assert.equal(page.querySelector("form.editor"), null);
+  assert.match(page.querySelector(".editor__closed")!.textContent!, /closed/);
   t.close();
 });

@@ -1,17 +1,20 @@
-/** One ticket: details, staff status actions, the editor island and the live thread island. */
+/**
+ * One ticket: the summary island (header and staff status action), the live thread island and the editor
+ * island, all sharing one signal of the ticket so the whole page follows the live event stream.
+ */
 import { type Context, Hono } from "hono";
 import { signal } from "@preact/signals";
 import { Layout } from "../../components/Layout.tsx";
-import { CategoryBadge, CheckCategoryBadge, StatusBadge } from "../../components/Badges.tsx";
-import { Time } from "../../components/Time.tsx";
+import { type LiveTicket, liveTicketOf } from "../../components/live_ticket.ts";
 import type { Category } from "../../lib/categories.ts";
-import { listMessages, type Message, type Ticket } from "../../lib/data/mod.ts";
+import type { Message, Ticket } from "../../lib/data/mod.ts";
 import { HelpdeskError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import {
   changeTicket,
   type Helpdesk,
   needsCategoryCheck,
   postMessage,
+  readThread,
   type TicketChange,
   viewTicket,
 } from "../../lib/helpdesk.ts";
@@ -24,13 +27,15 @@ import {
   statusSchema,
 } from "../../lib/schemas.ts";
 import { ticketIdSchema } from "../../lib/schemas.ts";
-import TicketEditorComponent, { type EditableTicket } from "../../islands/TicketEditor.tsx";
+import TicketEditorComponent from "../../islands/TicketEditor.tsx";
 import LiveThreadComponent from "../../islands/LiveThread.tsx";
+import TicketSummaryComponent from "../../islands/TicketSummary.tsx";
 import type { PageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
 
 const TicketEditor = defineIsland("TicketEditor", TicketEditorComponent);
 const LiveThread = defineIsland("LiveThread", LiveThreadComponent);
+const TicketSummary = defineIsland("TicketSummary", TicketSummaryComponent);
 
 /** What a re-rendered ticket page shows after a refused form post. */
 interface PageState {
@@ -42,23 +47,13 @@ interface PageState {
   notice?: string;
 }
 
-function editable(ticket: Ticket): EditableTicket {
-  const { id, description, category, categorySource, status, version } = ticket;
-  return { id, description, category, categorySource, status, version };
-}
-
-const NEXT_ACTION = {
-  open: { to: "active", label: "Start work", hint: "Move to active when someone is on it." },
-  active: { to: "closed", label: "Close ticket", hint: "Close it when the problem is solved." },
-} as const;
-
 function TicketPage(
   props: { ticket: Ticket; messages: Message[]; c: Context<PageEnv>; state: PageState },
 ) {
   const { ticket, messages, c, state } = props;
   const role = c.get("role")!;
-  const shared = signal(editable(ticket));
-  const action = ticket.status === "closed" ? null : NEXT_ACTION[ticket.status];
+  // One signal for the three islands; the thread keeps it current from the live event stream.
+  const shared = signal<LiveTicket>(liveTicketOf(ticket, role === "helpdesk" && needsCategoryCheck(ticket)));
   return (
     <Layout title={`Ticket ${ticket.id.slice(-6)}`} role={role} name={c.get("name")}>
       <p class="breadcrumb">
@@ -66,55 +61,7 @@ function TicketPage(
       </p>
       {state.notice && <p class="alert alert--success" role="status">{state.notice}</p>}
       <article class="ticket">
-        <header class="ticket__head">
-          <div class="ticket__badges">
-            <StatusBadge status={ticket.status} />
-            <CategoryBadge category={ticket.category} />
-            {role === "helpdesk" && needsCategoryCheck(ticket) && <CheckCategoryBadge />}
-          </div>
-          <h1 class="ticket__title">
-            Ticket <span class="mono">#{ticket.id.slice(-6)}</span>
-          </h1>
-          <p class="ticket__description">{ticket.description}</p>
-          <dl class="ticket__times">
-            <div>
-              <dt>Opened</dt>
-              <dd>
-                <Time iso={ticket.openedAt} />
-              </dd>
-            </div>
-            {ticket.activatedAt && (
-              <div>
-                <dt>Active since</dt>
-                <dd>
-                  <Time iso={ticket.activatedAt} />
-                </dd>
-              </div>
-            )}
-            {ticket.closedAt && (
-              <div>
-                <dt>Closed</dt>
-                <dd>
-                  <Time iso={ticket.closedAt} />
-                </dd>
-              </div>
-            )}
-            <div>
-              <dt>Last change</dt>
-              <dd>
-                <Time iso={ticket.updatedAt} />
-              </dd>
-            </div>
-          </dl>
-        </header>
-        {role === "helpdesk" && action && (
-          <form class="status-action card" method="post" action={`/tickets/${ticket.id}/status`}>
-            <input type="hidden" name="from" value={ticket.status} />
-            <input type="hidden" name="status" value={action.to} />
-            <p class="status-action__hint">{action.hint}</p>
-            <button type="submit" class="button">{action.label}</button>
-          </form>
-        )}
+        <TicketSummary ticket={shared} role={role} />
         <div class="ticket__grid">
           <LiveThread
             ticket={shared}
@@ -141,7 +88,7 @@ function TicketPage(
 async function showTicket(h: Helpdesk, c: Context<PageEnv>, id: string, state: PageState, status = 200) {
   const role = c.get("role")!;
   const ticket = await viewTicket(h, role, id);
-  const messages = await listMessages(h.db, id);
+  const messages = await readThread(h, role, id);
   return sendPage(c, <TicketPage ticket={ticket} messages={messages} c={c} state={state} />, status);
 }
 
