@@ -1,5 +1,5 @@
 /** Browser test fixtures: the real web app on a random port with built islands, and headless Chromium. */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import type { Config } from "../lib/config.ts";
 import { openDb } from "../lib/data/mod.ts";
 import { createHelpdesk } from "../lib/helpdesk.ts";
@@ -70,4 +70,50 @@ export function withBrowser(
       await app.stop();
     }
   };
+}
+
+/** Opens the entry page in `context` and enters as `role` (optionally with a name); ends on the list. */
+export async function enterAs(
+  context: BrowserContext,
+  url: string,
+  role: "Reporter" | "Helpdesk staff",
+  name = "",
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url + "/");
+  if (name) await page.getByLabel(/Your name/).fill(name);
+  await page.getByRole("button", { name: new RegExp(`^${role}`) }).click();
+  await page.waitForURL(/\/tickets$/);
+  return page;
+}
+
+/** Files a ticket through the new-ticket form and returns the ticket page's URL (without the query). */
+export async function fileTicketIn(page: Page, description: string): Promise<string> {
+  await page.getByRole("link", { name: "New ticket" }).first().click();
+  await page.getByLabel("What is the problem?").fill(description);
+  await page.getByRole("button", { name: "File ticket" }).click();
+  await page.waitForURL(/\/tickets\/[0-9A-Z]{26}/);
+  return page.url().replace(/\?.*$/, "");
+}
+
+/** Calls the JSON API as a role (what a colleague's script or browser would send); returns status and body. */
+export async function callApi(
+  url: string,
+  role: "reporter" | "helpdesk",
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  // deno-lint-ignore no-explicit-any -- test code reads whatever the API answered.
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: {
+      "x-helpdesk-role": role,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
 }
