@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors.ts";
+import { retryWhileBusy } from "./busy.ts";
 import { keys } from "./keys.ts";
 import { isTimeZone } from "./time_buckets.ts";
 
@@ -14,7 +15,9 @@ export interface Db {
  */
 export async function openDb(kv: Deno.Kv, options: { timeZone?: string } = {}): Promise<Db> {
   const { timeZone, stored } = await checkTimeZone(kv, options.timeZone);
-  if (stored.value === null) await kv.atomic().check(stored).set(keys.timeZone(), timeZone).commit();
+  if (stored.value === null) {
+    await retryWhileBusy(() => kv.atomic().check(stored).set(keys.timeZone(), timeZone).commit());
+  }
   return { kv, timeZone };
 }
 

@@ -7,6 +7,7 @@
  * HELPDESK_KV): see "one writer process per local KV file" in the product notes.
  */
 import type { Db } from "./db.ts";
+import { retryWhileBusy } from "./busy.ts";
 import { keys } from "./keys.ts";
 import { contributionsOf, countTicketChange } from "./ticket_effects.ts";
 import type { Message, StoredTicket, TicketRecord } from "./types.ts";
@@ -196,7 +197,8 @@ async function commitPieces(db: Db, group: Piece[]): Promise<string[]> {
     countTicketChange(op);
     let ok: boolean;
     try {
-      ok = (await op.commit()).ok;
+      // A busy refusal writes nothing, so the same operation is simply sent again.
+      ok = (await retryWhileBusy(() => op.commit())).ok;
     } catch (error) {
       if (!(error instanceof TypeError) || pending.length === 1) throw error;
       const half = Math.ceil(pending.length / 2);

@@ -5,6 +5,7 @@
  * other process writes to the store.
  */
 import type { Db } from "./db.ts";
+import { retryWhileBusy } from "./busy.ts";
 import { keys } from "./keys.ts";
 import { countTicketChange } from "./ticket_effects.ts";
 import { writeTicket } from "./tickets.ts";
@@ -52,11 +53,11 @@ export async function repairStore(
       else if (isCounter(key)) op.set(key, new Deno.KvU64(BigInt(expected)));
       else op.set(key, expected);
     }
-    await op.commit();
+    await retryWhileBusy(() => op.commit());
   }
   // Repaired indexes change what lists show: cached pages must not outlive them.
   const marker = kv.atomic().set(keys.timeZone(), timeZone);
   countTicketChange(marker);
-  await marker.commit();
+  await retryWhileBusy(() => marker.commit());
   return mismatches;
 }

@@ -4,8 +4,7 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { applyTicketEffects } from "./ticket_effects.ts";
-// TODO(busy): replaced by ./busy.ts once it lands.
-const retryWhileBusy = <T>(attempt: () => Promise<T>): Promise<T> => attempt();
+import { retryWhileBusy } from "./busy.ts";
 import { serialized } from "./serial.ts";
 import { logReplacedState } from "./state_log.ts";
 import { type Status, STATUSES, type StoredTicket, type Ticket, type TicketRecord } from "./types.ts";
