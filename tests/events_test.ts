@@ -64,3 +64,42 @@ Deno.test("[events] a reporter cannot follow a closed ticket; no role is sent to
   assert.equal(anonymous.status, 303);
   t.close();
 });
+
+Deno.test("[events] a client that stops reading holds one event and is dropped; a reconnect resumes after Last-Event-ID", async () => {
+  const { ticketEvents } = await import("../routes/pages/ticket_events.ts");
+  const t = await testApp();
+  const ticket =
+    await (await api(t.app, "reporter", "POST", "/tickets", { description: "Wifi is down in B2" })).json();
+  for (let i = 0; i < 120; i++) {
+    await api(t.app, "reporter", "POST", `/tickets/${ticket.id}/messages`, { text: `message ${i}` });
+  }
+  const stream = ticketEvents(t.helpdesk, "reporter", ticket.id, 0, { stallMs: 200 });
+  const reader = stream.getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  assert.match(first, /^event: message\nid: 1\n/);
+  // The client takes nothing more: the server must not read ahead, and drops the client after stallMs.
+  await new Promise((r) => setTimeout(r, 400));
+  await assert.rejects(reader.read(), /stopped reading/);
+
+  const resumed = await t.app.request(`/tickets/${ticket.id}/events`, {
+    headers: { cookie: "helpdesk_role=reporter", "last-event-id": "1" },
+  });
+  const events = await readEvents(resumed, (events) => events.some((e) => e.event === "ticket"));
+  const seqs = events.filter((e) => e.event === "message").map((e) => JSON.parse(e.data).seq);
+  assert.deepEqual(seqs, Array.from({ length: 119 }, (_, i) => i + 2));
+  t.close();
+});
+
+Deno.test("[events] a cursor that is not a message number is refused with 400", async () => {
+  const t = await testApp();
+  const ticket =
+    await (await api(t.app, "reporter", "POST", "/tickets", { description: "Wifi is down in B2" })).json();
+  for (const after of ["-1", "abc", "1e3", "99999999999"]) {
+    const res = await t.app.request(`/tickets/${ticket.id}/events?after=${after}`, {
+      headers: { cookie: "helpdesk_role=reporter" },
+    });
+    assert.equal(res.status, 400, after);
+    await res.body?.cancel();
+  }
+  t.close();
+});
