@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors.ts";
 import { retryWhileBusy } from "./busy.ts";
 import { keys } from "./keys.ts";
+import { migrateStore } from "./migrate.ts";
 import { isTimeZone } from "./time_buckets.ts";
 
 /** An open store: the KV handle plus the campus time zone its month counters are kept in. */
@@ -18,6 +19,7 @@ export async function openDb(kv: Deno.Kv, options: { timeZone?: string } = {}): 
   if (stored.value === null) {
     await retryWhileBusy(() => kv.atomic().check(stored).set(keys.timeZone(), timeZone).commit());
   }
+  await migrateStore(kv);
   return { kv, timeZone };
 }
 

@@ -17,6 +17,8 @@ export type BucketLevel = "10min" | "hour" | "day" | "block";
 export const keys = {
   /** Marks which campus time zone the month counters were built for. */
   timeZone: () => ["meta", "time_zone"],
+  /** The layout version of the store (lib/data/migrate.ts); absent in a store written by release 1. */
+  storeFormat: () => ["meta", "format"],
   ticketPrefix: () => ["tickets"],
   ticket: (id: string) => ["tickets", id],
   byStatusPrefix: (status: Status) => ["tickets_by_status", status],
