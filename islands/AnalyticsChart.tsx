@@ -6,6 +6,7 @@
 import { useEffect, useRef } from "preact/hooks";
 // The ESM build by path: the package's "main" is CommonJS and its "browser" build is UMD.
 import { Chart } from "frappe-charts/dist/frappe-charts.min.esm.js";
+import { defineIsland } from "../lib/islands/define_island.tsx";
 
 /** Props of the chart: labels along the x axis and one or more series of values. */
 export interface AnalyticsChartProps {
@@ -25,7 +26,7 @@ interface FrappeChart {
 }
 
 /** The chart box; the chart itself appears once the browser runs the island. */
-export default function AnalyticsChart(props: AnalyticsChartProps) {
+function AnalyticsChart(props: AnalyticsChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!box.current) return;
@@ -58,3 +59,6 @@ export default function AnalyticsChart(props: AnalyticsChartProps) {
   // The table beside the chart carries the same numbers for assistive technology.
   return <div class="chart" ref={box} aria-hidden="true"></div>;
 }
+
+/** The AnalyticsChart island: rendered on the server with its hydration marker, hydrated in the browser. */
+export default defineIsland("AnalyticsChart", AnalyticsChart);

@@ -15,6 +15,7 @@ import {
   updateLiveTicket,
 } from "../components/live_ticket.ts";
 import { formatTime } from "../components/Time.tsx";
+import { defineIsland } from "../lib/islands/define_island.tsx";
 
 /** Props of the live thread. */
 export interface LiveThreadProps {
@@ -28,7 +29,7 @@ export interface LiveThreadProps {
 }
 
 /** The messages under a ticket and the form to write one. */
-export default function LiveThread(props: LiveThreadProps) {
+function LiveThread(props: LiveThreadProps) {
   const messages = useSignal(props.messages);
   const text = useSignal(props.draft ?? "");
   const error = useSignal(props.error ?? null);
@@ -162,3 +163,6 @@ export default function LiveThread(props: LiveThreadProps) {
     </section>
   );
 }
+
+/** The LiveThread island: rendered on the server with its hydration marker, hydrated in the browser. */
+export default defineIsland("LiveThread", LiveThread);

@@ -14,6 +14,7 @@ import {
   type LiveTicketSignal,
   updateLiveTicket,
 } from "../components/live_ticket.ts";
+import { defineIsland } from "../lib/islands/define_island.tsx";
 
 /** Props of the ticket editor. */
 export interface TicketEditorProps {
@@ -36,7 +37,7 @@ const baseOf = (ticket: Base): Base => ({
 });
 
 /** The editable description (and, for staff, category) of a ticket. */
-export default function TicketEditor(props: TicketEditorProps) {
+function TicketEditor(props: TicketEditorProps) {
   const isStaff = props.role === "helpdesk";
   const base = useSignal<Base>(baseOf(props.ticket.peek()));
   const description = useSignal(props.draft?.description ?? base.value.description);
@@ -255,3 +256,6 @@ export default function TicketEditor(props: TicketEditorProps) {
     </form>
   );
 }
+
+/** The TicketEditor island: rendered on the server with its hydration marker, hydrated in the browser. */
+export default defineIsland("TicketEditor", TicketEditor);

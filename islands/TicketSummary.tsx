@@ -14,6 +14,7 @@ import {
 } from "../components/live_ticket.ts";
 import { Time } from "../components/Time.tsx";
 import type { Role, Status } from "../lib/data/types.ts";
+import { defineIsland } from "../lib/islands/define_island.tsx";
 
 /** Props of the ticket summary. */
 export interface TicketSummaryProps {
@@ -28,7 +29,7 @@ const NEXT_ACTION = {
 } as const satisfies Record<Exclude<Status, "closed">, { to: Status; label: string; hint: string }>;
 
 /** The header of a ticket and, for staff, the button that moves its status on. */
-export default function TicketSummary(props: TicketSummaryProps) {
+function TicketSummary(props: TicketSummaryProps) {
   const ticket = props.ticket.value;
   const isStaff = props.role === "helpdesk";
   const saving = useSignal(false);
@@ -151,3 +152,6 @@ async function patchStatus(
   });
   return { ok: res.ok, status: res.status, body: await res.json().catch(() => ({})) };
 }
+
+/** The TicketSummary island: rendered on the server with its hydration marker, hydrated in the browser. */
+export default defineIsland("TicketSummary", TicketSummary);

@@ -1,10 +1,10 @@
 /**
  * Islands for Preact pages without Fresh: server rendering with hydration markers, a per-page boot script
- * and a `deno bundle` build. Islands themselves import `define_island.tsx` directly, which stays free of
- * server-only code because it ends up in the browser bundle.
+ * and a `deno bundle` build. Each island wraps itself — `export default defineIsland("Name", Name)` in
+ * `islands/Name.tsx` — importing `define_island.tsx` directly, which stays free of server-only code because
+ * it ends up in the browser bundle.
  * @module
  */
-export { defineIsland } from "./define_island.tsx";
 export { renderPage, type RenderPageOptions } from "./render_page.tsx";
 export { buildIslands, type BuildIslandsOptions } from "./build.ts";
 export { createStaticBuildRoute } from "./static_route.ts";

@@ -12,7 +12,7 @@ import {
   Unavailable,
   type UnclosedPeriod,
   UnclosedResult,
-} from "../../components/AnalysisResults.tsx";
+} from "./analysis_results.tsx";
 import {
   ANALYSES,
   type DashboardErrors,

@@ -18,7 +18,6 @@ import {
   type TicketChange,
   viewTicket,
 } from "../../lib/helpdesk.ts";
-import { defineIsland } from "../../lib/islands/mod.ts";
 import {
   categorySchema,
   descriptionSchema,
@@ -27,15 +26,11 @@ import {
   statusSchema,
 } from "../../lib/schemas.ts";
 import { ticketIdSchema } from "../../lib/schemas.ts";
-import TicketEditorComponent from "../../islands/TicketEditor.tsx";
-import LiveThreadComponent from "../../islands/LiveThread.tsx";
-import TicketSummaryComponent from "../../islands/TicketSummary.tsx";
+import TicketEditor from "../../islands/TicketEditor.tsx";
+import LiveThread from "../../islands/LiveThread.tsx";
+import TicketSummary from "../../islands/TicketSummary.tsx";
 import type { PageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
-
-const TicketEditor = defineIsland("TicketEditor", TicketEditorComponent);
-const LiveThread = defineIsland("LiveThread", LiveThreadComponent);
-const TicketSummary = defineIsland("TicketSummary", TicketSummaryComponent);
 
 /** What a re-rendered ticket page shows after a refused form post. */
 interface PageState {

@@ -2,13 +2,10 @@
  * The dashboard's answers: for each analysis a chart island and the same numbers in an accessible table,
  * plus the states around them — nothing to show yet, and a service that did not answer.
  */
-import AnalyticsChartComponent from "../islands/AnalyticsChart.tsx";
-import { CATEGORY_LABELS } from "../lib/categories.ts";
-import { defineIsland } from "../lib/islands/mod.ts";
-import type { ActiveAnswer, ResolutionAnswer, UnclosedAnswer } from "../services/contracts.ts";
-import { Time } from "./Time.tsx";
-
-const AnalyticsChart = defineIsland("AnalyticsChart", AnalyticsChartComponent);
+import AnalyticsChart from "../../islands/AnalyticsChart.tsx";
+import { CATEGORY_LABELS } from "../../lib/categories.ts";
+import type { ActiveAnswer, ResolutionAnswer, UnclosedAnswer } from "../../services/contracts.ts";
+import { Time } from "../../components/Time.tsx";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
