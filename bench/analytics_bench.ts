@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import { ulid } from "ulid";
 import { CATEGORIES } from "../lib/categories.ts";
-import { openDb, openReadOnlyDb, type TicketRecord } from "../lib/data/mod.ts";
+import { openStore, type TicketRecord } from "../lib/data/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
 import { createActiveByCategoryService } from "../services/active_by_category/app.ts";
 import { createResolutionTimeService } from "../services/resolution_time/app.ts";
@@ -68,7 +68,7 @@ function* syntheticTickets(count: number, nowMs: number): Generator<ImportItem> 
 }
 
 async function fill(path: string, count: number, nowMs: number): Promise<void> {
-  const db = await openDb(await Deno.openKv(path));
+  const db = await openStore({ kv: await Deno.openKv(path) });
   const started = performance.now();
   let batch: ImportItem[] = [];
   let done = 0;
@@ -103,7 +103,7 @@ type Call = () => Promise<void>;
 /** One caller per endpoint on the store at `path`: in-process `app.fetch`, or real HTTP with `http`. */
 async function callers(path: string, nowMs: number, http: boolean) {
   const kv = await Deno.openKv(path);
-  const db = await openReadOnlyDb(kv);
+  const db = await openStore({ kv }, { readOnly: true });
   const now = () => new Date(nowMs);
   const apps = {
     unclosed: createUnclosedService(db, { now }),

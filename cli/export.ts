@@ -3,13 +3,13 @@
  * the format `deno task import` reads: export, import into an empty store and export again gives the
  * same bytes. It only reads, so it may run while the web app is up.
  */
-import { loadConfig, openKv } from "../lib/config.ts";
+import { loadConfig } from "../lib/config.ts";
 import {
   allTickets,
   countByStatusCategory,
   type Db,
   listMessages,
-  openReadOnlyDb,
+  openStore,
   type Ticket,
 } from "../lib/data/mod.ts";
 import { createProgress } from "./progress.ts";
@@ -57,7 +57,7 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const db = await openReadOnlyDb(await openKv(config.kvPath), { timeZone: config.timeZone });
+  const db = await openStore(config, { readOnly: true });
   const out = args[0]
     ? (await Deno.open(args[0], { write: true, create: true, truncate: true })).writable
     : Deno.stdout.writable;

@@ -8,8 +8,8 @@
  */
 import { createClassifier } from "../lib/classifier/mod.ts";
 import type { Category } from "../lib/categories.ts";
-import { loadConfig, openKv } from "../lib/config.ts";
-import { type Db, listCorrections, openDb } from "../lib/data/mod.ts";
+import { loadConfig } from "../lib/config.ts";
+import { type Db, listCorrections, openStore } from "../lib/data/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
 import { createProgress } from "./progress.ts";
 import { readLines } from "./read_lines.ts";
@@ -118,7 +118,7 @@ async function main(args: string[]): Promise<number> {
   }
   const size = (await file.stat()).size;
   const config = loadConfig();
-  const db = await openDb(await openKv(config.kvPath), { timeZone: config.timeZone });
+  const db = await openStore(config);
   const progress = createProgress("importing");
   let bytes = 0;
   const started = performance.now();

@@ -12,8 +12,8 @@ import { parseArgs } from "node:util";
 import { ulid } from "ulid";
 import { CATEGORIES, type Category } from "../lib/categories.ts";
 import { createClassifier } from "../lib/classifier/mod.ts";
-import { loadConfig, openKv } from "../lib/config.ts";
-import { allTickets, type Db, listCorrections, openDb } from "../lib/data/mod.ts";
+import { loadConfig } from "../lib/config.ts";
+import { allTickets, type Db, listCorrections, openStore } from "../lib/data/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
 import { createProgress } from "./progress.ts";
 import {
@@ -296,7 +296,7 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const db = await openDb(await openKv(config.kvPath), { timeZone: config.timeZone });
+  const db = await openStore(config);
   try {
     const first = await allTickets(db).next();
     if (!first.done && !values.force) {

@@ -4,8 +4,8 @@
  * the records (also the way to move month counters to a new HELPDESK_TIMEZONE); like every writer of a
  * local KV file, run it while the web app is stopped.
  */
-import { loadConfig, openKv } from "../lib/config.ts";
-import { openReadOnlyDb } from "../lib/data/mod.ts";
+import { loadConfig } from "../lib/config.ts";
+import { openStore, TimeZoneMismatchError } from "../lib/data/mod.ts";
 import { repairStore } from "../lib/data/repair.ts";
 import { type Mismatch, verifyStore } from "../lib/data/verify.ts";
 import { createProgress } from "./progress.ts";
@@ -35,20 +35,21 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const kv = await openKv(config.kvPath);
   const progress = createProgress(repair ? "repairing" : "verifying");
   let tickets = 0;
   const onTicket = (n: number) => {
     tickets = n;
     if (n % 1000 === 0) progress.update(0, 0, `${n.toLocaleString("en")} tickets`);
   };
+  let db;
   try {
+    // Repair may move the month counters to the configured zone, so it opens a store kept in another one.
+    db = await openStore(config, { readOnly: !repair, anyTimeZone: repair });
     if (repair) {
-      const fixed = await repairStore(kv, config.timeZone, { onTicket });
+      const fixed = await repairStore(db, { onTicket });
       progress.finish();
       if (fixed.length > 0) console.log(`repaired ${fixed.length} keys:\n${formatMismatches(fixed)}`);
     }
-    const db = await openReadOnlyDb(kv, { timeZone: config.timeZone });
     const mismatches = await verifyStore(db, { onTicket });
     progress.finish();
     if (mismatches.length === 0) {
@@ -63,16 +64,15 @@ async function main(args: string[]): Promise<number> {
     return 1;
   } catch (error) {
     progress.finish();
-    const message = (error as Error).message;
-    console.error(message);
-    if (/kept in time zone/.test(message)) {
+    console.error((error as Error).message);
+    if (error instanceof TimeZoneMismatchError) {
       console.error(
         `to keep them in ${config.timeZone} from now on, run "deno task verify --repair" with the web app stopped`,
       );
     }
     return 1;
   } finally {
-    kv.close();
+    db?.kv.close();
   }
 }
 

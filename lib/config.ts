@@ -48,12 +48,3 @@ export function loadConfig(env: (name: string) => string | undefined = (n) => De
     },
   };
 }
-
-/** Opens the configured KV, creating the folder of a local file first. */
-export async function openKv(path: string): Promise<Deno.Kv> {
-  if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
-    const dir = path.replace(/[\\/][^\\/]*$/, "");
-    if (dir && dir !== path) await Deno.mkdir(dir, { recursive: true });
-  }
-  return await Deno.openKv(path);
-}

@@ -4,8 +4,8 @@
  */
 import { type Context, Hono } from "hono";
 import type { z } from "zod";
-import { loadConfig, openKv } from "../lib/config.ts";
-import { type Db, openReadOnlyDb } from "../lib/data/mod.ts";
+import { loadConfig } from "../lib/config.ts";
+import { type Db, openStore } from "../lib/data/mod.ts";
 import { firstIssue } from "../lib/schemas.ts";
 
 /** Options every service factory takes; `now` lets tests pin the clock. */
@@ -69,6 +69,5 @@ export function unknownParameterError(allowed: string) {
 
 /** Opens the configured store read-only: services never write, the web app is the one writer. */
 export async function openServiceDb(): Promise<Db> {
-  const config = loadConfig();
-  return await openReadOnlyDb(await openKv(config.kvPath), { timeZone: config.timeZone });
+  return await openStore(loadConfig(), { readOnly: true });
 }

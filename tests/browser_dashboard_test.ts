@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { openReadOnlyDb } from "../lib/data/mod.ts";
+import { openStore } from "../lib/data/mod.ts";
 import { createActiveByCategoryService } from "../services/active_by_category/app.ts";
 import { createResolutionTimeService } from "../services/resolution_time/app.ts";
 import { createUnclosedService } from "../services/unclosed/app.ts";
@@ -21,7 +21,7 @@ Deno.test(
   async () => {
     // The web app and the services share one in-memory store, as they share one KV file in production.
     const kv = await Deno.openKv(":memory:");
-    const db = await openReadOnlyDb(kv);
+    const db = await openStore({ kv }, { readOnly: true });
     const unclosed = serve(createUnclosedService(db));
     const resolution = serve(createResolutionTimeService(db));
     const active = serve(createActiveByCategoryService(db));

@@ -1,7 +1,7 @@
 /** Browser test fixtures: the real web app on a random port with built islands, and headless Chromium. */
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import type { Config } from "../lib/config.ts";
-import { openDb } from "../lib/data/mod.ts";
+import { openStore } from "../lib/data/mod.ts";
 import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
 import { DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
@@ -30,7 +30,7 @@ export function launchBrowser(): Promise<Browser> {
 
 /** Serves the real app (built islands, in-memory store) on a free port; `extra` can wrap or extend it. */
 export async function startWebApp(options: { serviceUrls?: Config["serviceUrls"]; kv?: Deno.Kv } = {}) {
-  const db = options.kv ? await openDb(options.kv) : await memoryDb();
+  const db = options.kv ? await openStore({ kv: options.kv }) : await memoryDb();
   const helpdesk = await createHelpdesk(db);
   // Each test process builds into its own folder, so parallel test files never share an output folder.
   const buildDir = await Deno.makeTempDir({ prefix: "helpdesk_islands_" });

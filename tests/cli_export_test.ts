@@ -129,8 +129,8 @@ Deno.test("[cli] deno task export writes the same lines to a file", async () => 
   try {
     const kvPath = `${dir}/kv.sqlite3`;
     const kv = await Deno.openKv(kvPath);
-    const { openDb } = await import("../lib/data/mod.ts");
-    const db = await openDb(kv);
+    const { openStore } = await import("../lib/data/mod.ts");
+    const db = await openStore({ kv });
     await appHistory(db);
     const expected = (await collect(exportLines(db))).map((l) => l + "\n").join("");
     kv.close();

@@ -3,8 +3,7 @@ import { formatMismatches } from "../cli/verify.ts";
 import {
   createTicket,
   type Db,
-  openDb,
-  openReadOnlyDb,
+  openStore,
   resolutionByOpenMonth,
   type Ticket,
   updateTicket,
@@ -74,18 +73,18 @@ Deno.test("[cli] verify finds a tampered counter, a lost index and a stray index
   assert.match(table, /^key\s+expected\s+actual\n-+/);
   assert.match(table, /\["stats_tickets_by_status_category","open","technical_it"\]\s+1\s+5/);
   assert.match(table, /\(none\)/);
-  assert.equal((await repairStore(db.kv, db.timeZone)).length, 3);
+  assert.equal((await repairStore(db)).length, 3);
   assert.deepEqual(await verifyStore(db), []);
   db.kv.close();
 });
 
 Deno.test("[cli] repair moves the month counters to a new campus time zone", async () => {
   const kv = await Deno.openKv(":memory:");
-  await someTickets(await openDb(kv, { timeZone: "UTC" }));
-  await assert.rejects(openDb(kv, { timeZone: "Asia/Kolkata" }), /kept in time zone "UTC"/);
-  const fixed = await repairStore(kv, "Asia/Kolkata");
+  await someTickets(await openStore({ kv, timeZone: "UTC" }));
+  await assert.rejects(openStore({ kv, timeZone: "Asia/Kolkata" }), /kept in time zone "UTC"/);
+  const fixed = await repairStore(await openStore({ kv, timeZone: "Asia/Kolkata" }, { anyTimeZone: true }));
   assert.ok(fixed.some((m) => m.key[0] === "stats_closed_by_open_month"));
-  const db = await openDb(kv, { timeZone: "Asia/Kolkata" });
+  const db = await openStore({ kv, timeZone: "Asia/Kolkata" });
   assert.deepEqual(await verifyStore(db), []);
   // Opened 20:00 UTC on 28 Feb is 01:30 on 1 March in India.
   const months = await resolutionByOpenMonth(db, new Date("2026-03-10T00:00:00Z"));
@@ -98,7 +97,7 @@ Deno.test("[cli] deno task verify: exit 0 when clean, a diff and exit 1 when not
   try {
     const kvPath = `${dir}/kv.sqlite3`;
     const kv = await Deno.openKv(kvPath);
-    await someTickets(await openDb(kv));
+    await someTickets(await openStore({ kv }));
     kv.close();
     const clean = await verifyCli(kvPath);
     assert.equal(clean.code, 0);
@@ -123,7 +122,7 @@ Deno.test("[cli] deno task verify: exit 0 when clean, a diff and exit 1 when not
     const otherZone = await verifyCli(kvPath, [], "America/New_York");
     assert.equal(otherZone.code, 1);
     assert.match(new TextDecoder().decode(otherZone.stderr), /kept in time zone "UTC"/);
-    const check = await openReadOnlyDb(await Deno.openKv(kvPath));
+    const check = await openStore({ kv: await Deno.openKv(kvPath) }, { readOnly: true });
     assert.deepEqual(await verifyStore(check), []);
     check.kv.close();
   } finally {

@@ -3,7 +3,7 @@
  * is half-written (indexes and counters equal a recount), and the app serves again.
  */
 import assert from "node:assert/strict";
-import { allTickets, listMessages, openDb } from "../lib/data/mod.ts";
+import { allTickets, listMessages, openStore } from "../lib/data/mod.ts";
 import { verifyStore } from "../lib/data/verify.ts";
 
 const SERVER = new URL("../routes/server.ts", import.meta.url).pathname;
@@ -84,7 +84,7 @@ Deno.test("[crash] acknowledged writes survive SIGKILL mid-load and the store st
   await child.status;
   await Promise.all(load);
 
-  const db = await openDb(await Deno.openKv(kvPath));
+  const db = await openStore({ kv: await Deno.openKv(kvPath) });
   try {
     const stored = new Set((await Array.fromAsync(allTickets(db))).map((t) => t.id));
     for (const id of tickets) assert.ok(stored.has(id), `acknowledged ticket ${id} survived`);

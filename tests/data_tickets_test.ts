@@ -220,8 +220,8 @@ Deno.test("[data] months are counted in the store's time zone", async () => {
 
 Deno.test("[data] a store refuses to open in another time zone than its counters", async () => {
   const kv = await Deno.openKv(":memory:");
-  const { openDb } = await import("../lib/data/mod.ts");
-  await openDb(kv, { timeZone: "Europe/Berlin" });
-  await assert.rejects(openDb(kv, { timeZone: "UTC" }), /Europe\/Berlin/);
+  const { openStore } = await import("../lib/data/mod.ts");
+  await openStore({ kv, timeZone: "Europe/Berlin" });
+  await assert.rejects(openStore({ kv, timeZone: "UTC" }), /Europe\/Berlin/);
   kv.close();
 });

@@ -100,7 +100,7 @@ Deno.test("[data] verify finds a record behind its thread, and repair brings it 
   assert.equal(found.length, 1);
   assert.deepEqual(found[0].key, keys.ticket(ticket.id));
   assert.match(found[0].expected!, /messageCount ≥ 1/);
-  await repairStore(db.kv, db.timeZone);
+  await repairStore(db);
   assert.deepEqual(await verifyStore(db), []);
   const repaired = (await getTicket(db, ticket.id))!;
   assert.equal(repaired.messageCount, 1);

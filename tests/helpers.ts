@@ -1,9 +1,9 @@
 /** Shared test fixtures: fresh in-memory stores and a controllable clock. */
-import { type Db, openDb } from "../lib/data/mod.ts";
+import { type Db, openStore } from "../lib/data/mod.ts";
 
 /** Opens a fresh in-memory store; close it with `db.kv.close()`. */
 export async function memoryDb(timeZone = "UTC"): Promise<Db> {
-  return await openDb(await Deno.openKv(":memory:"), { timeZone });
+  return await openStore({ kv: await Deno.openKv(":memory:"), timeZone });
 }
 
 /** A clock that tests move by hand. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { listMessages, openDb } from "./mod.ts";
+import { listMessages, openStore } from "./mod.ts";
 import { getTicket } from "./tickets.ts";
 import { keys } from "./keys.ts";
 import { verifyStore } from "./verify.ts";
@@ -33,7 +33,7 @@ Deno.test("[data] a release-1 store is renumbered when the writer opens it: no m
     })
   );
   await op.commit();
-  const db = await openDb(kv);
+  const db = await openStore({ kv });
   const thread = await listMessages(db, id);
   assert.deepEqual(thread.map((m) => [m.seq, m.text]), [[1, "text B"], [2, "text A"], [3, "text C"]]);
   const ticket = (await getTicket(db, id))!;

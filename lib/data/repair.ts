@@ -20,15 +20,14 @@ function isCounter(key: Deno.KvKey): boolean {
 
 /**
  * Makes every index and counter match a recount from the records in `timeZone`, and every record match its
- * thread, marks the store as kept in that zone, and returns the differences it fixed. Takes the raw KV
- * because a store whose counters are in another zone cannot be opened as a Db until this has run.
+ * thread, marks the store as kept in that zone, and returns the differences it fixed. Open the store with
+ * `anyTimeZone` to move its counters to the zone it was opened with.
  */
 export async function repairStore(
-  kv: Deno.Kv,
-  timeZone: string,
+  db: Db,
   options: { onTicket?: (count: number) => void } = {},
 ): Promise<Mismatch[]> {
-  const db: Db = { kv, timeZone };
+  const { kv, timeZone } = db;
   const mismatches = await verifyStore(db, options);
   const records = mismatches.filter((m) => m.recordFix);
   const rest = mismatches.filter((m) =>
