@@ -13,7 +13,7 @@ import {
   type Ticket,
 } from "../lib/data/mod.ts";
 import { createProgress } from "./progress.ts";
-import { ticketLine } from "./ticket_lines.ts";
+import { exportLine } from "../lib/wire.ts";
 
 // Threads are read this many tickets ahead, so the reads overlap instead of waiting one by one.
 const READ_AHEAD = 64;
@@ -24,7 +24,7 @@ export async function* exportLines(db: Db): AsyncGenerator<string> {
   // Only the messages the record read counts: one committed after it belongs to a later state of the
   // ticket (with a later updatedAt), so every line is one consistent state even while the app writes.
   const line = async (ticket: Ticket) =>
-    ticketLine(ticket, await listMessages(db, ticket.id, { throughSeq: ticket.messageCount }));
+    exportLine(ticket, await listMessages(db, ticket.id, { throughSeq: ticket.messageCount }));
   for await (const ticket of allTickets(db)) {
     queue.push(line(ticket));
     if (queue.length >= READ_AHEAD) yield await queue.shift()!;

@@ -1,12 +1,13 @@
 /**
- * The export/import line format: one ticket per line, as the API shows it (without `version`) plus its
- * `categoryConfidence`, with its `messages` array. Parsing applies the same text rules as the app and
+ * The import side of the export line format (lib/wire.ts writes it): one ticket per line, as the API shows
+ * it (a `version` is ignored) plus its `categoryConfidence`, with its `messages` array. Parsing applies the same text rules as the app and
  * checks that the times tell a possible story.
  */
 import { z } from "zod";
 import type { Category } from "../lib/categories.ts";
 import type { ImportItem } from "../lib/data/import.ts";
-import type { Message, Ticket, TicketRecord } from "../lib/data/types.ts";
+import type { Message, TicketRecord } from "../lib/data/types.ts";
+import { recordOf } from "../lib/wire.ts";
 import {
   authorNameSchema,
   categorySchema,
@@ -28,6 +29,8 @@ const messageIdSchema = z.string({ error: "must be a message id (a ULID)" })
 const messageLineSchema = z.strictObject({
   id: messageIdSchema,
   ticketId: ticketIdSchema.optional(),
+  // Export writes each message's position; the position in the array is what counts, so it must agree.
+  seq: z.number({ error: "seq must be the message's position: 1, 2, 3…" }).int().positive().optional(),
   authorRole: roleSchema,
   authorName: authorNameSchema,
   text: messageTextSchema,
@@ -146,6 +149,9 @@ function storyProblem(line: z.output<typeof ticketLineSchema>, nowMs: number): s
     if (m.ticketId !== undefined && m.ticketId !== line.id) {
       return `${where}.ticketId is not this ticket's id`;
     }
+    if (m.seq !== undefined && m.seq !== i + 1) {
+      return `${where}.seq must be ${i + 1}, its position in the thread`;
+    }
     if (ids.has(m.id)) return `${where}.id appears twice`;
     ids.add(m.id);
     if (m.createdAt < line.openedAt) return `${where}.createdAt is before the ticket was opened`;
@@ -174,45 +180,5 @@ export function toImportItem(
     const { category, confidence } = classify(line.ticket.description);
     ticket = { ...line.ticket, category, categorySource: "auto", categoryConfidence: confidence };
   }
-  return { ticket: withFieldOrder(ticket), messages: line.messages };
-}
-
-// Records are stored with one key order, so an imported ticket looks exactly like one the app wrote.
-function withFieldOrder(t: TicketRecord): TicketRecord {
-  return {
-    id: t.id,
-    description: t.description,
-    category: t.category,
-    categorySource: t.categorySource,
-    categoryConfidence: t.categoryConfidence,
-    status: t.status,
-    openedAt: t.openedAt,
-    activatedAt: t.activatedAt,
-    closedAt: t.closedAt,
-    updatedAt: t.updatedAt,
-  };
-}
-
-/** One export line: the ticket without its version, its classifier confidence, and its messages. */
-export function ticketLine(ticket: Ticket | TicketRecord, messages: readonly Message[]): string {
-  return JSON.stringify({
-    id: ticket.id,
-    description: ticket.description,
-    category: ticket.category,
-    categorySource: ticket.categorySource,
-    categoryConfidence: ticket.categoryConfidence,
-    status: ticket.status,
-    openedAt: ticket.openedAt,
-    activatedAt: ticket.activatedAt,
-    closedAt: ticket.closedAt,
-    updatedAt: ticket.updatedAt,
-    messages: messages.map((m) => ({
-      id: m.id,
-      ticketId: m.ticketId,
-      authorRole: m.authorRole,
-      authorName: m.authorName,
-      text: m.text,
-      createdAt: m.createdAt,
-    })),
-  });
+  return { ticket: recordOf(ticket), messages: line.messages };
 }

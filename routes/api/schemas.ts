@@ -1,7 +1,7 @@
 /** Response shapes of the JSON API, for the OpenAPI document and for turning records into answers. */
 import { z } from "zod";
 import { CATEGORIES } from "../../lib/categories.ts";
-import { type Message, ROLES, STATUSES, type Ticket } from "../../lib/data/mod.ts";
+import { ROLES, STATUSES } from "../../lib/data/types.ts";
 
 const isoTime = z.string().describe("ISO 8601 time in UTC");
 
@@ -36,24 +36,3 @@ export const MessageSchema = z.object({
 
 /** The error shape of every failed call. */
 export const ErrorSchema = z.object({ error: z.string(), field: z.string().optional() });
-
-/** A ticket record in the API's exact shape (internal fields left out). */
-export function ticketJson(ticket: Ticket): z.infer<typeof TicketSchema> {
-  return {
-    id: ticket.id,
-    description: ticket.description,
-    category: ticket.category,
-    categorySource: ticket.categorySource,
-    status: ticket.status,
-    openedAt: ticket.openedAt,
-    activatedAt: ticket.activatedAt,
-    closedAt: ticket.closedAt,
-    updatedAt: ticket.updatedAt,
-    version: ticket.version,
-  };
-}
-
-/** A message in the API's exact shape. */
-export function messageJson(message: Message): z.infer<typeof MessageSchema> {
-  return { ...message };
-}

@@ -21,7 +21,8 @@ import {
 import { nameFromCookie } from "../../lib/role.ts";
 import type { ApiEnv } from "./env.ts";
 import { validationHook } from "./validation.ts";
-import { ErrorSchema, messageJson, MessageSchema, ticketJson, TicketSchema } from "./schemas.ts";
+import { messageWire, ticketWire } from "../../lib/wire.ts";
+import { ErrorSchema, MessageSchema, TicketSchema } from "./schemas.ts";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
@@ -74,7 +75,7 @@ export function ticketsApi(h: Helpdesk) {
       const ticket = await fileTicket(h, c.req.valid("json"));
       c.header("ETag", `"${ticket.version}"`);
       c.header("Location", `/api/v1/tickets/${ticket.id}`);
-      return c.json(ticketJson(ticket), 201);
+      return c.json(ticketWire(ticket), 201);
     },
   );
 
@@ -92,7 +93,7 @@ export function ticketsApi(h: Helpdesk) {
     async (c) => {
       const query = c.req.valid("query");
       const page = await browseTickets(h, c.get("role"), { ...query, limit: query.limit ?? 50 });
-      return c.json({ tickets: page.tickets.map(ticketJson), cursor: page.cursor }, 200);
+      return c.json({ tickets: page.tickets.map(ticketWire), cursor: page.cursor }, 200);
     },
   );
 
@@ -107,7 +108,7 @@ export function ticketsApi(h: Helpdesk) {
     async (c) => {
       const ticket = await viewTicket(h, c.get("role"), checkId(c.req.valid("param").id));
       c.header("ETag", `"${ticket.version}"`);
-      return c.json(ticketJson(ticket), 200);
+      return c.json(ticketWire(ticket), 200);
     },
   );
 
@@ -136,7 +137,7 @@ export function ticketsApi(h: Helpdesk) {
       const version = versionFrom(c.req.header("if-match"));
       const ticket = await changeTicket(h, c.get("role"), id, { version }, c.req.valid("json"));
       c.header("ETag", `"${ticket.version}"`);
-      return c.json(ticketJson(ticket), 200);
+      return c.json(ticketWire(ticket), 200);
     },
   );
 
@@ -153,7 +154,7 @@ export function ticketsApi(h: Helpdesk) {
     }),
     async (c) => {
       const messages = await readThread(h, c.get("role"), checkId(c.req.valid("param").id));
-      return c.json({ messages: messages.map(messageJson) }, 200);
+      return c.json({ messages: messages.map(messageWire) }, 200);
     },
   );
 
@@ -180,7 +181,7 @@ export function ticketsApi(h: Helpdesk) {
       // Browsers send no name; the one chosen on the entry page (cookie) signs their messages.
       const authorName = body.authorName ?? nameFromCookie(c);
       const message = await postMessage(h, c.get("role"), id, { text: body.text, authorName });
-      return c.json(messageJson(message), 201);
+      return c.json(messageWire(message), 201);
     },
   );
 

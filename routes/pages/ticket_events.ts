@@ -13,7 +13,7 @@ import { type Message, type Ticket, watchTicket } from "../../lib/data/mod.ts";
 import { ValidationError } from "../../lib/errors.ts";
 import { followThread, type Helpdesk, needsCategoryCheck, viewTicket } from "../../lib/helpdesk.ts";
 import type { Role } from "../../lib/data/types.ts";
-import { ticketJson } from "../api/schemas.ts";
+import { messageWire, ticketWire } from "../../lib/wire.ts";
 import type { PageEnv } from "./env.ts";
 import { idOf } from "./ticket.tsx";
 
@@ -86,7 +86,7 @@ export function ticketEvents(
       const message = pending.shift();
       if (message) {
         lastSeq = message.seq;
-        return event("message", message, message.seq);
+        return event("message", messageWire(message), message.seq);
       }
       if (latest === undefined) {
         const first = await (change ??= changes.read());
@@ -108,7 +108,7 @@ export function ticketEvents(
       if (state !== sentState) {
         sentState = state;
         return event("ticket", {
-          ...ticketJson(latest),
+          ...ticketWire(latest),
           needsCategoryCheck: role === "helpdesk" && needsCategoryCheck(latest),
         });
       }

@@ -1,0 +1,47 @@
+/**
+ * The one wire shape of a ticket and of a message: what the JSON API answers, what the live event stream
+ * sends and what an export line holds. Field lists live here once, in the order the store keeps them.
+ */
+import type { Message, Ticket, TicketRecord } from "./data/types.ts";
+
+/** The fields of a ticket record, in the order the store, the API and export lines keep them. */
+export const RECORD_FIELDS = [
+  "id",
+  "description",
+  "category",
+  "categorySource",
+  "categoryConfidence",
+  "status",
+  "openedAt",
+  "activatedAt",
+  "closedAt",
+  "updatedAt",
+] as const satisfies readonly (keyof TicketRecord)[];
+
+/** A ticket as the API and the live stream show it: its record without the classifier's confidence, and its version. */
+export type TicketWire = Omit<TicketRecord, "categoryConfidence"> & { version: string };
+
+/** A message as the API, the live stream and export lines show it. */
+export type MessageWire = Message;
+
+/** A record with exactly its own fields, in the stored order. */
+export function recordOf(ticket: TicketRecord): TicketRecord {
+  return Object.fromEntries(RECORD_FIELDS.map((field) => [field, ticket[field]])) as unknown as TicketRecord;
+}
+
+/** The API's and the live stream's shape of a ticket. */
+export function ticketWire(ticket: Ticket): TicketWire {
+  const { categoryConfidence: _, ...record } = recordOf(ticket);
+  return { ...record, version: ticket.version };
+}
+
+/** The one shape of a message. */
+export function messageWire(message: Message): MessageWire {
+  const { id, ticketId, seq, authorRole, authorName, text, createdAt } = message;
+  return { id, ticketId, seq, authorRole, authorName, text, createdAt };
+}
+
+/** One export line: the ticket's record (with its classifier confidence, without version) and its thread. */
+export function exportLine(ticket: TicketRecord, messages: readonly Message[]): string {
+  return JSON.stringify({ ...recordOf(ticket), messages: messages.map(messageWire) });
+}
