@@ -4,6 +4,7 @@
  */
 import type { Category } from "./categories.ts";
 import { type Classifier, createClassifier, LOW_CONFIDENCE_THRESHOLD } from "./classifier/mod.ts";
+import type { Config } from "./config.ts";
 import {
   addMessage,
   createTicket,
@@ -13,6 +14,7 @@ import {
   listCorrections,
   listMessages,
   type Message,
+  openStore,
   type Role,
   type Status,
   type ThreadRange,
@@ -21,28 +23,41 @@ import {
   type TicketPage,
   type TicketRecord,
   updateTicket,
+  watchTicket,
 } from "./data/mod.ts";
 import { writeCorrection } from "./data/corrections.ts";
 import { ConflictError, ForbiddenError, NotFoundError, TransitionError } from "./errors.ts";
 
-/** Everything the rules need: the store, the classifier and a clock. */
+/** Everything the rules need: the classifier and a clock (the store is private to this module). */
 export interface Helpdesk {
-  db: Db;
   classifier: Classifier;
   now: () => Date;
   /** Ticket lists, answered from memory while no ticket changed. */
   listTickets: TicketLister;
 }
 
+// The store of each helpdesk: routes reach it only through the rules below.
+const stores = new WeakMap<Helpdesk, Db>();
+
+function storeOf(h: Helpdesk): Db {
+  return stores.get(h)!;
+}
+
 /** Builds the helpdesk on a store, teaching the classifier every stored staff correction. */
 export async function createHelpdesk(db: Db, options: { now?: () => Date } = {}): Promise<Helpdesk> {
   const corrections = await listCorrections(db);
-  return {
-    db,
+  const helpdesk: Helpdesk = {
     classifier: createClassifier(corrections),
     now: options.now ?? (() => new Date()),
     listTickets: createTicketLister(db),
   };
+  stores.set(helpdesk, db);
+  return helpdesk;
+}
+
+/** Opens the configured store as its one writer and builds the helpdesk on it (the web app's process). */
+export async function openHelpdesk(config: Pick<Config, "kvPath" | "timeZone">): Promise<Helpdesk> {
+  return await createHelpdesk(await openStore(config));
 }
 
 /** The statuses a role may see. */
@@ -58,7 +73,7 @@ export function needsCategoryCheck(ticket: TicketRecord): boolean {
 /** Files a new ticket; its category comes from the classifier. */
 export function fileTicket(h: Helpdesk, input: { description: string }): Promise<Ticket> {
   const { category, confidence } = h.classifier.classify(input.description);
-  return createTicket(h.db, {
+  return createTicket(storeOf(h), {
     description: input.description,
     category,
     categoryConfidence: confidence,
@@ -68,7 +83,7 @@ export function fileTicket(h: Helpdesk, input: { description: string }): Promise
 
 /** Reads a ticket the role may see; a closed ticket does not exist for a reporter. */
 export async function viewTicket(h: Helpdesk, role: Role, id: string): Promise<Ticket> {
-  const ticket = await getTicket(h.db, id);
+  const ticket = await getTicket(storeOf(h), id);
   if (!ticket || !visibleStatuses(role).includes(ticket.status)) throw new NotFoundError();
   return ticket;
 }
@@ -122,7 +137,7 @@ export async function changeTicket(
   }
   const at = h.now().toISOString();
   let corrected: { text: string; category: Category } | null = null;
-  const updated = await updateTicket(h.db, id, (current) => {
+  const updated = await updateTicket(storeOf(h), id, (current) => {
     // The change may be retried on fresher data; only the attempt that commits may leave a correction.
     corrected = null;
     if (!visibleStatuses(role).includes(current.status)) throw new NotFoundError();
@@ -166,7 +181,7 @@ export async function changeTicket(
       if (change.status === "closed") next.closedAt = at;
       changed = true;
     }
-    if (!changed) throw new Unchanged();
+    if (!changed) return null;
     next.updatedAt = at;
     return next satisfies TicketRecord;
   }, {
@@ -174,17 +189,11 @@ export async function changeTicket(
     alsoWrite: (op) => {
       if (corrected) writeCorrection(op, { ticketId: id, ...corrected, correctedAt: at });
     },
-  }).catch(async (error) => {
-    if (!(error instanceof Unchanged)) throw error;
-    return (await getTicket(h.db, id))!;
   });
   const learned = corrected as { text: string; category: Category } | null;
   if (learned) h.classifier.learn({ ticketId: id, ...learned });
   return updated;
 }
-
-/** Signals that a change asked for nothing new, so nothing is written. */
-class Unchanged extends Error {}
 
 /** A ticket's thread (or a range of it), oldest first, for a role that may see the ticket. */
 export async function readThread(
@@ -194,7 +203,7 @@ export async function readThread(
   range: ThreadRange = {},
 ): Promise<Message[]> {
   await viewTicket(h, role, id);
-  return listMessages(h.db, id, range);
+  return listMessages(storeOf(h), id, range);
 }
 
 /**
@@ -202,7 +211,12 @@ export async function readThread(
  * opened: a reporter following a ticket that staff close meanwhile still receives the messages before it.
  */
 export function followThread(h: Helpdesk, id: string, range: ThreadRange): Promise<Message[]> {
-  return listMessages(h.db, id, range);
+  return listMessages(storeOf(h), id, range);
+}
+
+/** The ticket's state now and after every change (null once it is gone), for a live stream. */
+export function followTicket(h: Helpdesk, id: string): ReadableStream<Ticket | null> {
+  return watchTicket(storeOf(h), id);
 }
 
 /** Writes a message under a ticket the role may see; a closed ticket's thread is read-only. */
@@ -213,7 +227,7 @@ export async function postMessage(
   input: { text: string; authorName: string | null },
 ): Promise<Message> {
   await viewTicket(h, role, id);
-  return addMessage(h.db, id, {
+  return addMessage(storeOf(h), id, {
     authorRole: role,
     authorName: input.authorName,
     text: input.text,

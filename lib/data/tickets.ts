@@ -83,12 +83,13 @@ function backoff(attempt: number): Promise<void> {
 /**
  * Commits a write planned from the ticket's current record: the record, its indexes and counters and the
  * plan's extra mutations in one atomic, checked against the record read. A lost race re-plans on fresh data;
- * `plan` decides on each attempt (and throws to refuse). Writes of one ticket queue up within the process.
+ * `plan` decides on each attempt: it throws to refuse, or returns null when there is nothing to write (the
+ * current record is returned). Writes of one ticket queue up within the process.
  */
 export function writeTicket(
   db: Db,
   id: string,
-  plan: (current: StoredTicket) => TicketWrite,
+  plan: (current: StoredTicket) => TicketWrite | null,
 ): Promise<StoredTicket> {
   return serialized(db.kv, id, async () => {
     for (let attempt = 0; attempt < RETRIES; attempt++) {
@@ -99,7 +100,9 @@ export function writeTicket(
         rev: entry.value.rev ?? 0,
         messageCount: entry.value.messageCount ?? 0,
       };
-      const { next, alsoWrite } = plan(current);
+      const write = plan(current);
+      if (write === null) return current;
+      const { next, alsoWrite } = write;
       const result = await retryWhileBusy(() => {
         const op = db.kv.atomic().check(entry).set(keys.ticket(id), next);
         applyTicketEffects(op, entry.value, next, db.timeZone);
@@ -115,14 +118,15 @@ export function writeTicket(
 }
 
 /**
- * Applies `change` to the current ticket's own fields and commits it with a new revision. With an expected
- * version, a ticket whose revision moved on is a ConflictError; a commit lost to a message (which does not
- * move the revision) is simply retried, so a message never refuses an edit.
+ * Applies `change` to the current ticket's own fields and commits it with a new revision (a change that
+ * returns null asks for nothing new: nothing is written). With an expected version, a ticket whose revision
+ * moved on is a ConflictError; a commit lost to a message (which does not move the revision) is simply
+ * retried, so a message never refuses an edit.
  */
 export async function updateTicket(
   db: Db,
   id: string,
-  change: (current: Ticket) => TicketRecord,
+  change: (current: Ticket) => TicketRecord | null,
   options: UpdateOptions,
 ): Promise<Ticket> {
   const stored = await writeTicket(db, id, (current) => {
@@ -130,8 +134,10 @@ export async function updateTicket(
     if (options.expectedVersion !== null && options.expectedVersion !== ticket.version) {
       throw new ConflictError();
     }
+    const changed = change(ticket);
+    if (changed === null) return null;
     const next: StoredTicket = {
-      ...change(ticket),
+      ...changed,
       rev: current.rev + 1,
       messageCount: current.messageCount,
     };

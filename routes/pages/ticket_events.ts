@@ -9,9 +9,15 @@
  * untaken for STALL_MS is dropped.
  */
 import { Hono } from "hono";
-import { type Message, type Ticket, watchTicket } from "../../lib/data/mod.ts";
+import type { Message, Ticket } from "../../lib/data/mod.ts";
 import { ValidationError } from "../../lib/errors.ts";
-import { followThread, type Helpdesk, needsCategoryCheck, viewTicket } from "../../lib/helpdesk.ts";
+import {
+  followThread,
+  followTicket,
+  type Helpdesk,
+  needsCategoryCheck,
+  viewTicket,
+} from "../../lib/helpdesk.ts";
 import type { Role } from "../../lib/data/types.ts";
 import { messageWire, ticketWire } from "../../lib/wire.ts";
 import type { PageEnv } from "./env.ts";
@@ -60,7 +66,7 @@ export function ticketEvents(
   options: { stallMs?: number; heartbeatMs?: number } = {},
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const changes = watchTicket(h.db, id).getReader();
+  const changes = followTicket(h, id).getReader();
   let change: Promise<ReadableStreamReadResult<Ticket | null>> | null = null;
   let latest: Ticket | null | undefined;
   let sentState = "";
