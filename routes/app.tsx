@@ -1,5 +1,5 @@
 /** The web app: pages for people, the JSON API for scripts, static files; one Hono app, no server state. */
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
@@ -11,7 +11,7 @@ import type { Helpdesk } from "../lib/helpdesk.ts";
 import { HelpdeskError } from "../lib/errors.ts";
 import type { IslandManifest } from "../lib/islands/manifest.ts";
 import { createStaticBuildRoute } from "../lib/islands/mod.ts";
-import { nameFromCookie, roleFromCookie } from "../lib/role.ts";
+import { browserRole, requireRole, requireStaff } from "./role.ts";
 import { createApi } from "./api/mod.ts";
 import type { PageEnv } from "./pages/env.ts";
 import { entryPages } from "./pages/entry.tsx";
@@ -69,21 +69,17 @@ export function createApp(options: AppOptions) {
   app.route("/static/build", createStaticBuildRoute(options.buildDir ?? "static/build"));
   app.use("/static/*", serveStatic({ root: relative(Deno.cwd(), APP_ROOT) || "./" }));
 
+  app.use(browserRole);
   app.use(async (c, next) => {
-    c.set("role", roleFromCookie(c));
-    c.set("name", nameFromCookie(c));
     c.set("manifest", options.manifest);
     c.set("nonce", c.get("secureHeadersNonce" as never));
     await next();
   });
   app.route("/", entryPages);
   // Every other page needs a role; without one the person is sent to choose it.
-  const requireRole: MiddlewareHandler<PageEnv> = async (c, next) => {
-    if (!c.get("role")) return c.redirect("/", 303);
-    await next();
-  };
   app.use("/tickets", requireRole);
   app.use("/tickets/*", requireRole);
+  app.use("/dashboard", requireStaff("only helpdesk staff can see the dashboard"));
   app.route("/", ticketListPages(helpdesk));
   app.route("/", ticketPages(helpdesk));
   app.route("/", ticketEventPages(helpdesk));

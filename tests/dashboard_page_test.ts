@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { parseHTML } from "linkedom";
 import { createTicket, type Db, type Ticket, updateTicket } from "../lib/data/mod.ts";
 import { HelpdeskError } from "../lib/errors.ts";
-import { roleFromCookie } from "../lib/role.ts";
+import { browserRole, requireStaff } from "../routes/role.ts";
 import { dashboardPages } from "../routes/pages/dashboard.tsx";
 import type { PageEnv } from "../routes/pages/env.ts";
 import { sendErrorPage } from "../routes/pages/render.tsx";
@@ -22,12 +22,12 @@ const NOW = new Date("2026-03-10T09:00:00.000Z");
 /** The dashboard sub-app with the page variables the web app sets, as routes/app.tsx mounts it. */
 function dashboardApp(fetchImpl: typeof fetch) {
   const app = new Hono<PageEnv>();
+  app.use(browserRole);
   app.use(async (c, next) => {
-    c.set("role", roleFromCookie(c));
-    c.set("name", null);
     c.set("manifest", FAKE_MANIFEST);
     await next();
   });
+  app.use("/dashboard", requireStaff("only helpdesk staff can see the dashboard"));
   app.route("/", dashboardPages({ serviceUrls: URLS }, fetchImpl));
   app.onError((err, c) => {
     if (err instanceof HelpdeskError) return sendErrorPage(c, err);

@@ -3,7 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import type { Helpdesk } from "../../lib/helpdesk.ts";
 import { HelpdeskError } from "../../lib/errors.ts";
-import { roleFromCookie } from "../../lib/role.ts";
+import { apiRole } from "../role.ts";
 import type { ApiEnv } from "./env.ts";
 import { ticketsApi } from "./tickets.ts";
 
@@ -26,18 +26,7 @@ export function createApi(h: Helpdesk) {
     return c.json(document);
   });
 
-  api.use("/tickets/*", async (c, next) => {
-    const header = c.req.header("x-helpdesk-role");
-    const role = header === undefined ? roleFromCookie(c) : header.trim().toLowerCase();
-    if (role !== "reporter" && role !== "helpdesk") {
-      const error = header === undefined
-        ? "missing role: send the X-Helpdesk-Role header (reporter or helpdesk)"
-        : "unknown role: X-Helpdesk-Role must be reporter or helpdesk";
-      return c.json({ error, field: "X-Helpdesk-Role" }, 400);
-    }
-    c.set("role", role);
-    await next();
-  });
+  api.use("/tickets/*", apiRole);
 
   api.route("/tickets", ticketsApi(h));
 

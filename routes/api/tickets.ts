@@ -18,7 +18,7 @@ import {
   ticketIdSchema,
   ticketPatchSchema,
 } from "../../lib/schemas.ts";
-import { nameFromCookie } from "../../lib/role.ts";
+import { nameFromCookie } from "../role.ts";
 import type { ApiEnv } from "./env.ts";
 import { validationHook } from "./validation.ts";
 import { messageWire, ticketWire } from "../../lib/wire.ts";

@@ -21,10 +21,9 @@ import {
 } from "../../components/DashboardForm.tsx";
 import { Layout } from "../../components/Layout.tsx";
 import type { Config } from "../../lib/config.ts";
-import { ForbiddenError } from "../../lib/errors.ts";
 import { type AnalyticsClient, createAnalyticsClient, type ServiceResult } from "../../services/client.ts";
 import { MAX_DAYS, MAX_HOURS, MONTH_PATTERN } from "../../services/contracts.ts";
-import type { PageEnv } from "./env.ts";
+import type { RolePageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
 
 const querySchema = z.object({
@@ -106,10 +105,8 @@ export function dashboardPages(
   fetchImpl: typeof fetch = fetch,
 ) {
   const client = createAnalyticsClient(config.serviceUrls, fetchImpl);
-  return new Hono<PageEnv>().get("/dashboard", async (c) => {
+  return new Hono<RolePageEnv>().get("/dashboard", async (c) => {
     const role = c.get("role");
-    if (!role) return c.redirect("/", 303);
-    if (role !== "helpdesk") throw new ForbiddenError("only helpdesk staff can see the dashboard");
     const query: DashboardQuery = querySchema.parse(c.req.query());
     const errors = checkQuery(query);
     let result: VNode | null = null;

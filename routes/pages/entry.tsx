@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { Layout } from "../../components/Layout.tsx";
 import { FieldError } from "../../components/FieldError.tsx";
-import { rememberRole } from "../../lib/role.ts";
+import { rememberRole } from "../role.ts";
 import { authorNameSchema, roleSchema } from "../../lib/schemas.ts";
 import type { Role } from "../../lib/data/types.ts";
 import type { PageEnv } from "./env.ts";

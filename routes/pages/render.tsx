@@ -3,10 +3,17 @@ import type { VNode } from "preact";
 import { renderPage } from "../../lib/islands/mod.ts";
 import { HelpdeskError } from "../../lib/errors.ts";
 import { Layout } from "../../components/Layout.tsx";
-import type { PageEnv } from "./env.ts";
+import type { PageEnv, RolePageEnv } from "./env.ts";
+
+/** The context of any page, with or without a known role. */
+export type AnyPageContext = Context<PageEnv> | Context<RolePageEnv>;
+
+// Rendering only reads the variables, and a known role is also a possible one, so either context will do.
+const asPage = (c: AnyPageContext) => c as Context<PageEnv>;
 
 /** Sends a server-rendered page (with the boot script only if it has islands). */
-export function sendPage(c: Context<PageEnv>, page: VNode, status = 200): Response {
+export function sendPage(context: AnyPageContext, page: VNode, status = 200): Response {
+  const c = asPage(context);
   const html = renderPage(page, { manifest: c.get("manifest"), nonce: c.get("nonce") });
   return c.html(html, status as 200);
 }
@@ -20,7 +27,8 @@ const TITLES: Record<number, string> = {
 };
 
 /** Sends a page explaining an expected failure (not found, not allowed, …) with a way back. */
-export function sendErrorPage(c: Context<PageEnv>, error: HelpdeskError): Response {
+export function sendErrorPage(context: AnyPageContext, error: HelpdeskError): Response {
+  const c = asPage(context);
   const title = TITLES[error.status] ?? "Something went wrong";
   const message = error.status === 404
     ? "This ticket does not exist, or it is not visible to you."

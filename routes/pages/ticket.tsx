@@ -29,7 +29,7 @@ import { ticketIdSchema } from "../../lib/schemas.ts";
 import TicketEditor from "../../islands/TicketEditor.tsx";
 import LiveThread from "../../islands/LiveThread.tsx";
 import TicketSummary from "../../islands/TicketSummary.tsx";
-import type { PageEnv } from "./env.ts";
+import type { RolePageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
 
 /** What a re-rendered ticket page shows after a refused form post. */
@@ -43,10 +43,10 @@ interface PageState {
 }
 
 function TicketPage(
-  props: { ticket: Ticket; messages: Message[]; c: Context<PageEnv>; state: PageState },
+  props: { ticket: Ticket; messages: Message[]; c: Context<RolePageEnv>; state: PageState },
 ) {
   const { ticket, messages, c, state } = props;
-  const role = c.get("role")!;
+  const role = c.get("role");
   // One signal for the three islands; the thread keeps it current from the live event stream.
   const shared = signal<LiveTicket>(liveTicketOf(ticket, role === "helpdesk" && needsCategoryCheck(ticket)));
   return (
@@ -80,15 +80,15 @@ function TicketPage(
   );
 }
 
-async function showTicket(h: Helpdesk, c: Context<PageEnv>, id: string, state: PageState, status = 200) {
-  const role = c.get("role")!;
+async function showTicket(h: Helpdesk, c: Context<RolePageEnv>, id: string, state: PageState, status = 200) {
+  const role = c.get("role");
   const ticket = await viewTicket(h, role, id);
   const messages = await readThread(h, role, id);
   return sendPage(c, <TicketPage ticket={ticket} messages={messages} c={c} state={state} />, status);
 }
 
 /** The ticket id of the path; anything that is not a ticket id is a 404. */
-export function idOf(c: Context<PageEnv>): string {
+export function idOf(c: Context<RolePageEnv>): string {
   const id = c.req.param("id") ?? "";
   if (!ticketIdSchema.safeParse(id).success) throw new NotFoundError();
   return id;
@@ -101,7 +101,7 @@ function field(form: Record<string, unknown>, name: string): string | undefined 
 
 /** Routes of the ticket page and its form posts (the live event stream is in ticket_events.ts). */
 export function ticketPages(h: Helpdesk) {
-  const app = new Hono<PageEnv>();
+  const app = new Hono<RolePageEnv>();
 
   app.get("/tickets/:id", (c) => {
     const notice = c.req.query("filed")
@@ -112,7 +112,7 @@ export function ticketPages(h: Helpdesk) {
 
   app.post("/tickets/:id", async (c) => {
     const id = idOf(c);
-    const role = c.get("role")!;
+    const role = c.get("role");
     const form = await c.req.parseBody();
     const rawDescription = field(form, "description") ?? "";
     const rawCategory = field(form, "category");
@@ -154,7 +154,7 @@ export function ticketPages(h: Helpdesk) {
     if (!status.success) throw new ValidationError(firstIssue(status.error).message, "status");
     const from = statusSchema.safeParse(field(form, "from"));
     if (!from.success) throw new ValidationError("the form did not say which status it saw", "from");
-    await changeTicket(h, c.get("role")!, id, { saw: { status: from.data } }, { status: status.data });
+    await changeTicket(h, c.get("role"), id, { saw: { status: from.data } }, { status: status.data });
     return c.redirect(`/tickets/${id}`, 303);
   });
 
@@ -166,7 +166,7 @@ export function ticketPages(h: Helpdesk) {
     if (!text.success) {
       return showTicket(h, c, id, { messageDraft: raw, messageError: firstIssue(text.error).message }, 400);
     }
-    await postMessage(h, c.get("role")!, id, { text: text.data, authorName: c.get("name") });
+    await postMessage(h, c.get("role"), id, { text: text.data, authorName: c.get("name") });
     return c.redirect(`/tickets/${id}#thread-heading`, 303);
   });
 

@@ -20,7 +20,7 @@ import {
 } from "../../lib/helpdesk.ts";
 import type { Role } from "../../lib/data/types.ts";
 import { messageWire, ticketWire } from "../../lib/wire.ts";
-import type { PageEnv } from "./env.ts";
+import type { RolePageEnv } from "./env.ts";
 import { idOf } from "./ticket.tsx";
 
 /** How long an event may wait for a client that does not read before the client is dropped. */
@@ -32,10 +32,10 @@ const PAGE = 50;
 
 /** The route of a ticket's event stream. */
 export function ticketEventPages(h: Helpdesk) {
-  const app = new Hono<PageEnv>();
+  const app = new Hono<RolePageEnv>();
   app.get("/tickets/:id/events", async (c) => {
     const id = idOf(c);
-    const role = c.get("role")!;
+    const role = c.get("role");
     await viewTicket(h, role, id);
     const afterSeq = parseSeq(c.req.header("last-event-id") ?? c.req.query("after") ?? "0");
     return new Response(ticketEvents(h, role, id, afterSeq), {

@@ -15,7 +15,7 @@ import {
   ticketIdSchema,
 } from "../../lib/schemas.ts";
 import { STATUS_LABELS } from "../../components/Badges.tsx";
-import type { PageEnv } from "./env.ts";
+import type { RolePageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
 
 const PAGE_SIZE = 25;
@@ -58,9 +58,9 @@ function NewTicketForm(props: { draft?: string; error?: string | null }) {
 
 /** Routes of the ticket list and the new-ticket form. */
 export function ticketListPages(h: Helpdesk) {
-  return new Hono<PageEnv>()
+  return new Hono<RolePageEnv>()
     .get("/tickets", async (c) => {
-      const role = c.get("role")!;
+      const role = c.get("role");
       const filters = filtersSchema.parse(c.req.query());
       const status = role === "reporter" && filters.status === "closed" ? undefined : filters.status;
       const page = await browseTickets(h, role, {
