@@ -6,7 +6,7 @@
 import { CATEGORIES, type Category } from "../categories.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
-import { coverRange, coverSince, monthOf, monthsBetween, type RangeCover } from "./time_buckets.ts";
+import { coverSince, monthOf, monthsBetween, type RangeCover } from "./time_buckets.ts";
 import { type Status, STATUSES } from "./types.ts";
 
 /** Ticket counts per status and category. */
@@ -35,18 +35,10 @@ export async function countByStatusCategory(db: Db): Promise<StatusCategoryCount
  *
  * That assumption is what keeps the cost flat: only the start of the period is counted ticket by ticket (at
  * most 10 minutes of tickets); the rest is at most four runs of bucket counters, the last one running
- * through now. For a range that does not end now, use {@link countUnclosedOpenedBetween}.
+ * through now.
  */
 export async function countUnclosedOpenedSince(db: Db, fromMs: number, nowMs: number): Promise<number> {
   return await countCover(db.kv, coverSince(fromMs, nowMs));
-}
-
-/**
- * How many tickets opened in [fromMs, toMs) are not closed. Both edges are counted ticket by ticket (up to
- * 10 minutes each); for a period that ends now, {@link countUnclosedOpenedSince} reads less.
- */
-export async function countUnclosedOpenedBetween(db: Db, fromMs: number, toMs: number): Promise<number> {
-  return await countCover(db.kv, coverRange(fromMs, toMs));
 }
 
 // Every exact range and every run is one kv.list, all issued at once. A list returns only the bucket

@@ -2,17 +2,17 @@
  * Opening-time buckets for counting unclosed tickets in any period without scanning tickets.
  *
  * Every unclosed ticket adds 1 to one counter per level: the bucket of its opening time at 10 minutes, one
- * hour, one day and 32 days (a "block"), all aligned to the Unix epoch in UTC. A period is read as runs of
- * consecutive whole buckets — at most one run per level on each side of the coarsest run, each run one
- * `kv.list` — plus the part of the period inside a 10-minute bucket it only partly covers, counted ticket by
- * ticket from the `tickets_unclosed_by_opened_at` index. That exact part is at most 10 minutes of tickets, so
- * it is the only cost that grows with how many tickets are opened per hour.
+ * hour, one day and 32 days (a "block"), all aligned to the Unix epoch in UTC. A period that ends now
+ * ({@link coverSince}) is read as runs of consecutive whole buckets, each run one `kv.list`, plus the part
+ * of the period's first 10-minute bucket that it only partly covers, counted ticket by ticket from the
+ * `tickets_unclosed_by_opened_at` index. That exact part is at most 10 minutes of tickets, so it is the only
+ * cost that grows with how many tickets are opened per hour.
  *
- * A period that ends now ({@link coverSince}) has no exact part at its end: no ticket is opened after now,
- * so buckets may run past it. From the period's start the cover climbs to coarser levels as soon as it
- * reaches their boundaries and stops at the first bucket that holds now: at most 5 ten-minute buckets,
- * 23 hours, 31 days and one block per 32 days, in at most four runs. Ten years take about 115 blocks, one
- * `kv.list` that returns only the blocks holding an unclosed ticket.
+ * The end needs no exact part: no ticket is opened after now, so buckets may run past it. From the period's
+ * start the cover climbs to coarser levels as soon as it reaches their boundaries and stops at the first
+ * bucket that holds now: at most 5 ten-minute buckets, 23 hours, 31 days and one block per 32 days, in at
+ * most four runs. Ten years take about 115 blocks, one `kv.list` that returns only the blocks holding an
+ * unclosed ticket.
  *
  * Why 10 minutes: in `deno task bench:analytics`-shaped stores of 1k and 1M tickets, 5, 10 and 15 minutes
  * cost the same within noise (the number of KV calls is the same; 10 minutes read the fewest entries per
@@ -58,32 +58,6 @@ export interface RangeCover {
 }
 
 /**
- * Splits [fromMs, toMs) into the partial 10-minute buckets at its edges (counted exactly) and runs of whole
- * buckets. For a range that ends now, {@link coverSince} needs less.
- */
-export function coverRange(fromMs: number, toMs: number): RangeCover {
-  if (toMs <= fromMs) return { exact: [], runs: [] };
-  const alignedFrom = Math.ceil(fromMs / FINEST) * FINEST;
-  const alignedTo = Math.floor(toMs / FINEST) * FINEST;
-  if (alignedFrom >= alignedTo) return { exact: [[fromMs, toMs]], runs: [] };
-  const exact: [number, number][] = [];
-  if (fromMs < alignedFrom) exact.push([fromMs, alignedFrom]);
-  if (alignedTo < toMs) exact.push([alignedTo, toMs]);
-  return { exact, runs: coverAligned(alignedFrom, alignedTo, 0) };
-}
-
-function coverAligned(from: number, to: number, levelIndex: number): BucketRun[] {
-  const { level, size } = BUCKET_LEVELS[levelIndex];
-  const run = (a: number, b: number): BucketRun[] => a < b ? [{ level, start: a / size, end: b / size }] : [];
-  const coarser = BUCKET_LEVELS[levelIndex + 1];
-  if (!coarser) return run(from, to);
-  const innerFrom = Math.ceil(from / coarser.size) * coarser.size;
-  const innerTo = Math.floor(to / coarser.size) * coarser.size;
-  if (innerFrom >= innerTo) return run(from, to);
-  return [...run(from, innerFrom), ...coverAligned(innerFrom, innerTo, levelIndex + 1), ...run(innerTo, to)];
-}
-
-/**
  * Splits [fromMs, end) into the partial 10-minute bucket at its start (counted exactly) and runs of whole
  * buckets, finest level first, where `end` is the end of the bucket that holds `nowMs` in the last piece:
  * every time in [fromMs, nowMs] is covered once, and so are some times after `nowMs` (up to one block).
@@ -106,11 +80,6 @@ export function coverSince(fromMs: number, nowMs: number): RangeCover {
     at = end;
   }
   return { exact, runs };
-}
-
-/** The size in milliseconds of one bucket of a level. */
-export function bucketSize(level: BucketLevel): number {
-  return BUCKET_LEVELS.find((l) => l.level === level)!.size;
 }
 
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
