@@ -1,8 +1,6 @@
 /** The web app: pages for people, the JSON API for scripts, static files; one Hono app, no server state. */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { csrf } from "hono/csrf";
-import { HTTPException } from "hono/http-exception";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "hono/deno";
 import { relative } from "node:path";
@@ -12,6 +10,7 @@ import { HelpdeskError } from "../lib/errors.ts";
 import type { IslandManifest } from "../lib/islands/manifest.ts";
 import { createStaticBuildRoute } from "../lib/islands/mod.ts";
 import { browserRole, requireRole, requireStaff } from "./role.ts";
+import { crossSiteCheck, refusalOf } from "./errors.ts";
 import { createApi } from "./api/mod.ts";
 import type { PageEnv } from "./pages/env.ts";
 import { entryPages } from "./pages/entry.tsx";
@@ -63,7 +62,7 @@ export function createApp(options: AppOptions) {
     maxSize: MAX_BODY_BYTES,
     onError: (c) => c.json({ error: `request body is larger than ${MAX_BODY_BYTES / 1024} KB` }, 413),
   }));
-  app.use(csrf());
+  app.use(crossSiteCheck());
 
   app.route("/api/v1", createApi(helpdesk));
   app.route("/static/build", createStaticBuildRoute(options.buildDir ?? "static/build"));
@@ -90,14 +89,8 @@ export function createApp(options: AppOptions) {
 
   app.notFound((c) => sendErrorPage(c, new HelpdeskError("page not found", 404)));
   app.onError((err, c) => {
-    if (err instanceof HelpdeskError) return sendErrorPage(c, err);
-    // Hono's middleware (CSRF, body limit) throws HTTPExceptions; show them as pages too.
-    if (err instanceof HTTPException && err.status < 500) {
-      const message = err.status === 403
-        ? "this form was sent from another site, so it was refused"
-        : err.message || "the request was refused";
-      return sendErrorPage(c, new HelpdeskError(message, err.status));
-    }
+    const refusal = refusalOf(err);
+    if (refusal) return sendErrorPage(c, refusal);
     console.error(err);
     return sendErrorPage(c, new HelpdeskError("something went wrong on our side; please try again", 500));
   });

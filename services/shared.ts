@@ -6,15 +6,13 @@ import { type Context, Hono } from "hono";
 import type { z } from "zod";
 import { loadConfig } from "../lib/config.ts";
 import { type Db, openStore } from "../lib/data/mod.ts";
+import { HelpdeskError, ValidationError } from "../lib/errors.ts";
 import { firstIssue } from "../lib/schemas.ts";
 
 /** Options every service factory takes; `now` lets tests pin the clock. */
 export interface ServiceOptions {
   now?: () => Date;
 }
-
-/** A bad request parameter; answered with 400 and its message. */
-export class ParameterError extends Error {}
 
 const ALLOWED_METHODS = new Set(["GET", "HEAD"]);
 
@@ -36,7 +34,7 @@ export function createServiceApp(paths: readonly string[]): Hono {
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.path}` }, 404));
   app.onError((error, c) => {
-    if (error instanceof ParameterError) return c.json({ error: error.message }, 400);
+    if (error instanceof HelpdeskError) return c.json({ error: error.message }, error.status as 400);
     console.error(error);
     return c.json({ error: "the service failed to answer; see its log" }, 500);
   });
@@ -45,17 +43,17 @@ export function createServiceApp(paths: readonly string[]): Hono {
 
 /**
  * Reads the query string with `schema`, refusing repeated parameters (`?hours=1&hours=2` has no single
- * meaning) and turning the first validation issue into a ParameterError.
+ * meaning) and turning the first validation issue into a ValidationError (400).
  */
 export function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
   const params = new URL(c.req.url).searchParams;
   const query: Record<string, string> = {};
   for (const [name, value] of params) {
-    if (name in query) throw new ParameterError(`parameter ${name} is given more than once`);
+    if (name in query) throw new ValidationError(`parameter ${name} is given more than once`);
     query[name] = value;
   }
   const parsed = schema.safeParse(query);
-  if (!parsed.success) throw new ParameterError(firstIssue(parsed.error).message);
+  if (!parsed.success) throw new ValidationError(firstIssue(parsed.error).message);
   return parsed.data;
 }
 

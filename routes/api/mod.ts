@@ -1,8 +1,7 @@
 /** The JSON API under /api/v1: role from header or cookie, the tickets resource, the OpenAPI document. */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { HTTPException } from "hono/http-exception";
 import type { Helpdesk } from "../../lib/helpdesk.ts";
-import { HelpdeskError } from "../../lib/errors.ts";
+import { refusalOf } from "../errors.ts";
 import { apiRole } from "../role.ts";
 import type { ApiEnv } from "./env.ts";
 import { ticketsApi } from "./tickets.ts";
@@ -33,12 +32,12 @@ export function createApi(h: Helpdesk) {
   // A catch-all route, because a mounted app's notFound handler is not consulted by its parent.
   api.all("*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   api.onError((err, c) => {
-    if (err instanceof HelpdeskError) {
-      const body = err.field ? { error: err.message, field: err.field } : { error: err.message };
-      return c.json(body, err.status as 400);
-    }
-    if (err instanceof HTTPException && err.status < 500) {
-      return c.json({ error: err.message || "bad request" }, err.status);
+    const refusal = refusalOf(err);
+    if (refusal) {
+      const body = refusal.field
+        ? { error: refusal.message, field: refusal.field }
+        : { error: refusal.message };
+      return c.json(body, refusal.status as 400);
     }
     console.error(err);
     return c.json({ error: "internal error" }, 500);

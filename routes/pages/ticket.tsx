@@ -8,7 +8,7 @@ import { Layout } from "../../components/Layout.tsx";
 import { type LiveTicket, liveTicketOf } from "../../components/live_ticket.ts";
 import type { Category } from "../../lib/categories.ts";
 import type { Message, Ticket } from "../../lib/data/mod.ts";
-import { HelpdeskError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import {
   changeTicket,
   type Helpdesk,
@@ -139,7 +139,7 @@ export function ticketPages(h: Helpdesk) {
     try {
       await changeTicket(h, role, id, { saw: saw as { description: string; category: Category } }, change);
     } catch (error) {
-      if (error instanceof HelpdeskError && error.status === 409) {
+      if (error instanceof ConflictError) {
         return showTicket(h, c, id, { editDraft: draft, conflict: true }, 409);
       }
       throw error;
