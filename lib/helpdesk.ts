@@ -28,6 +28,9 @@ import {
 import { writeCorrection } from "./data/corrections.ts";
 import { ConflictError, ForbiddenError, NotFoundError, TransitionError } from "./errors.ts";
 
+// The vocabulary routes need besides the rules, so they import lib/data for types only.
+export { ROLES, STATUSES } from "./data/types.ts";
+
 /** Everything the rules need: the classifier and a clock (the store is private to this module). */
 export interface Helpdesk {
   classifier: Classifier;

@@ -1,7 +1,7 @@
 /** Response shapes of the JSON API, for the OpenAPI document and for turning records into answers. */
 import { z } from "zod";
 import { CATEGORIES } from "../../lib/categories.ts";
-import { ROLES, STATUSES } from "../../lib/data/types.ts";
+import { ROLES, STATUSES } from "../../lib/helpdesk.ts";
 
 const isoTime = z.string().describe("ISO 8601 time in UTC");
 

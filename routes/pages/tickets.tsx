@@ -5,7 +5,7 @@ import { Layout } from "../../components/Layout.tsx";
 import { FieldError } from "../../components/FieldError.tsx";
 import { TicketList } from "../../components/TicketList.tsx";
 import { CATEGORIES, type Category, CATEGORY_LABELS } from "../../lib/categories.ts";
-import { STATUSES } from "../../lib/data/types.ts";
+import { STATUSES } from "../../lib/helpdesk.ts";
 import { browseTickets, fileTicket, type Helpdesk, needsCategoryCheck } from "../../lib/helpdesk.ts";
 import {
   categorySchema,
