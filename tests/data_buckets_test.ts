@@ -12,18 +12,11 @@ import {
   type Ticket,
   updateTicket,
 } from "../lib/data/mod.ts";
-import {
-  BUCKET_LEVELS,
-  bucketsOf,
-  coverSince,
-  HOUR_MS,
-  MINUTE_MS,
-  type RangeCover,
-} from "../lib/data/time_buckets.ts";
+import { BUCKET_LEVELS, bucketsOf, coverSince, type RangeCover } from "../lib/data/time_buckets.ts";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 import { verifyStore } from "../lib/data/verify.ts";
 import { memoryDb } from "./helpers.ts";
 
-const DAY = 24 * HOUR_MS;
 const FINEST = BUCKET_LEVELS[0].size;
 const BLOCK = BUCKET_LEVELS[BUCKET_LEVELS.length - 1].size;
 const LEVEL_NAMES = BUCKET_LEVELS.map((l) => l.level);
@@ -81,14 +74,14 @@ const nowArb = fc.oneof(
     index: fc.integer({ min: 16_000, max: 24_000 }),
     size: fc.constantFrom(...BUCKET_LEVELS.map((l) => l.size)),
     delta: fc.constantFrom(-1, 0, 1),
-  }).map(({ index, size, delta }) => Math.floor(index * DAY / size) * size + delta),
+  }).map(({ index, size, delta }) => Math.floor(index * DAY_MS / size) * size + delta),
 );
 const spanArb = fc.oneof(
-  fc.integer({ min: 0, max: 3652 * DAY }),
+  fc.integer({ min: 0, max: 3652 * DAY_MS }),
   fc.integer({ min: 0, max: 2 * HOUR_MS }),
   fc.record({
     count: fc.integer({ min: 0, max: 200 }),
-    unit: fc.constantFrom(MINUTE_MS, FINEST, HOUR_MS, DAY, BLOCK),
+    unit: fc.constantFrom(MINUTE_MS, FINEST, HOUR_MS, DAY_MS, BLOCK),
     delta: fc.constantFrom(-1, 0, 1),
   }).map(({ count, unit, delta }) => Math.max(0, count * unit + delta)),
 );
@@ -155,7 +148,7 @@ const ticketArb = fc.record({
   // Opening time relative to now, with weight on the edges that matter: the period's start, now, and
   // bucket boundaries near both.
   opened: fc.oneof(
-    fc.integer({ min: 0, max: 60 * DAY }),
+    fc.integer({ min: 0, max: 60 * DAY_MS }),
     fc.constantFrom(0, 1, FINEST - 1, FINEST, FINEST + 1),
     fc.record({ delta: fc.constantFrom(-1, 0, 1) }),
   ),
@@ -175,7 +168,7 @@ Deno.test("[data] countUnclosedOpenedSince equals a direct count", async () => {
   await fc.assert(
     fc.asyncProperty(
       nowArb,
-      fc.integer({ min: 1, max: 40 * DAY }),
+      fc.integer({ min: 1, max: 40 * DAY_MS }),
       fc.array(ticketArb, { maxLength: 15 }),
       async (now, span, specs) => {
         const from = now - span;

@@ -4,6 +4,7 @@
  * never a scan of all tickets.
  */
 import { CATEGORIES, type Category } from "../categories.ts";
+import { HOUR_MS } from "../time.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { coverSince, monthOf, monthsBetween, type RangeCover } from "./time_buckets.ts";
@@ -103,7 +104,7 @@ export async function resolutionByOpenMonth(
     return {
       month,
       closed: Number(count),
-      averageHours: count === 0n ? null : Number(totalMs) / Number(count) / 3_600_000,
+      averageHours: count === 0n ? null : Number(totalMs) / Number(count) / HOUR_MS,
     };
   });
 }

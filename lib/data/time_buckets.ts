@@ -18,20 +18,15 @@
  * cost the same within noise (the number of KV calls is the same; 10 minutes read the fewest entries per
  * request at 1M: exact index entries plus bucket counters), while the exact part grows with the size.
  */
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../time.ts";
 import type { BucketLevel } from "./keys.ts";
-
-/** One minute in milliseconds. */
-export const MINUTE_MS = 60_000;
-
-/** One hour in milliseconds. */
-export const HOUR_MS = 3_600_000;
 
 /** Bucket sizes, finest first; each size is a multiple of the one before. */
 export const BUCKET_LEVELS: readonly { level: BucketLevel; size: number }[] = [
   { level: "10min", size: 10 * MINUTE_MS },
   { level: "hour", size: HOUR_MS },
-  { level: "day", size: 24 * HOUR_MS },
-  { level: "block", size: 32 * 24 * HOUR_MS },
+  { level: "day", size: DAY_MS },
+  { level: "block", size: 32 * DAY_MS },
 ];
 
 const FINEST = BUCKET_LEVELS[0].size;
