@@ -10,6 +10,7 @@ import { HELD_OUT_SET } from "../lib/classifier/corpus.ts";
 import { parseCsvRecords } from "../lib/classifier/csv.ts";
 import { evaluate, type Evaluation } from "../lib/classifier/metrics.ts";
 import { type Classification, createClassifier, LOW_CONFIDENCE_THRESHOLD } from "../lib/classifier/mod.ts";
+import { parseCommandLine, USAGE_EXIT } from "./args.ts";
 
 /** A labelled ticket to score, with where it came from. */
 export interface EvalRow {
@@ -120,8 +121,14 @@ function pct(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
 
-if (import.meta.main) {
-  const path = Deno.args[0];
+async function main(args: string[]): Promise<number> {
+  const commandLine = parseCommandLine(args, {
+    usage: "usage: deno task eval:classifier [FILE]   (CSV with columns text,label[,source]; " +
+      "the held-out campus corpus without FILE)",
+    positionals: { max: 1 },
+  });
+  if (!commandLine) return USAGE_EXIT;
+  const [path] = commandLine.positionals;
   if (path === undefined) {
     const rows = HELD_OUT_SET.map(({ text, category }) => ({ text, label: category }));
     console.log(
@@ -132,4 +139,7 @@ if (import.meta.main) {
     if (skipped > 0) console.error(`skipped ${skipped} rows without text or with an unknown label`);
     console.log(report(rows, `${path}, ${rows.length} tickets`));
   }
+  return 0;
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -12,6 +12,7 @@ import {
   openStore,
   type Ticket,
 } from "../lib/data/mod.ts";
+import { parseCommandLine, USAGE_EXIT } from "./args.ts";
 import { createProgress } from "./progress.ts";
 import { exportLine } from "../lib/wire.ts";
 
@@ -52,14 +53,16 @@ export async function writeExport(db: Db, out: WritableStream<Uint8Array>, onLin
 }
 
 async function main(args: string[]): Promise<number> {
-  if (args.length > 1 || args[0]?.startsWith("-")) {
-    console.error("usage: deno task export [FILE]   (JSON lines; standard output without FILE)");
-    return 2;
-  }
+  const commandLine = parseCommandLine(args, {
+    usage: "usage: deno task export [FILE]   (JSON lines; standard output without FILE)",
+    positionals: { max: 1 },
+  });
+  if (!commandLine) return USAGE_EXIT;
+  const [path] = commandLine.positionals;
   const config = loadConfig();
   const db = await openStore(config, { readOnly: true });
-  const out = args[0]
-    ? (await Deno.open(args[0], { write: true, create: true, truncate: true })).writable
+  const out = path
+    ? (await Deno.open(path, { write: true, create: true, truncate: true })).writable
     : Deno.stdout.writable;
   // The status counters add up to the number of tickets, which gives the bar its end without a scan.
   const counts = await countByStatusCategory(db);

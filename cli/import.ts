@@ -11,6 +11,7 @@ import type { Category } from "../lib/categories.ts";
 import { loadConfig } from "../lib/config.ts";
 import { type Db, listCorrections, openStore } from "../lib/data/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
+import { parseCommandLine, USAGE_EXIT } from "./args.ts";
 import { createProgress } from "./progress.ts";
 import { readLines } from "./read_lines.ts";
 import { LineError, parseTicketLine, toImportItem } from "./ticket_lines.ts";
@@ -104,11 +105,12 @@ export function describeSummary(s: ImportSummary, seconds: number): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  if (args.length !== 1 || args[0].startsWith("-")) {
-    console.error("usage: deno task import FILE   (JSON lines, as written by deno task export)");
-    return 2;
-  }
-  const path = args[0];
+  const commandLine = parseCommandLine(args, {
+    usage: "usage: deno task import FILE   (JSON lines, as written by deno task export)",
+    positionals: { min: 1, max: 1 },
+  });
+  if (!commandLine) return USAGE_EXIT;
+  const [path] = commandLine.positionals;
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path);

@@ -8,13 +8,13 @@
  * Like the importer it writes the KV file directly: run it while the web app is stopped, or on another
  * HELPDESK_KV. It refuses a store that already has tickets unless `--force`.
  */
-import { parseArgs } from "node:util";
 import { ulid } from "ulid";
 import { CATEGORIES, type Category } from "../lib/categories.ts";
 import { createClassifier } from "../lib/classifier/mod.ts";
 import { loadConfig } from "../lib/config.ts";
 import { allTickets, type Db, listCorrections, openStore } from "../lib/data/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
+import { parseCommandLine, USAGE_EXIT, usageError } from "./args.ts";
 import { createProgress } from "./progress.ts";
 import {
   CATEGORY_WEIGHTS,
@@ -275,25 +275,27 @@ export async function seed(
   return totals;
 }
 
+const USAGE = "usage: deno task seed [--tickets N] [--seed INTEGER] [--now ISO-TIME] [--force]";
+
 async function main(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
+  const commandLine = parseCommandLine(args, {
+    usage: USAGE,
     options: {
       tickets: { type: "string", default: "3000" },
       seed: { type: "string" },
       now: { type: "string" },
       force: { type: "boolean", default: false },
     },
-    strict: true,
   });
+  if (!commandLine) return USAGE_EXIT;
+  const { values } = commandLine;
   const tickets = Number(values.tickets);
   const seedValue = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
   const now = values.now ? new Date(values.now) : new Date();
   if (
     !Number.isInteger(tickets) || tickets < 1 || !Number.isInteger(seedValue) || Number.isNaN(now.getTime())
   ) {
-    console.error("usage: deno task seed [--tickets N] [--seed INTEGER] [--now ISO-TIME] [--force]");
-    return 2;
+    return usageError(USAGE);
   }
   const config = loadConfig();
   const db = await openStore(config);

@@ -8,6 +8,7 @@ import { loadConfig } from "../lib/config.ts";
 import { openStore, TimeZoneMismatchError } from "../lib/data/mod.ts";
 import { repairStore } from "../lib/data/repair.ts";
 import { type Mismatch, verifyStore } from "../lib/data/verify.ts";
+import { parseCommandLine, USAGE_EXIT } from "./args.ts";
 import { createProgress } from "./progress.ts";
 
 // Beyond this many lines a diff is no longer read; the count says how much more there is.
@@ -29,11 +30,12 @@ export function formatMismatches(mismatches: readonly Mismatch[]): string {
 }
 
 async function main(args: string[]): Promise<number> {
-  const repair = args.includes("--repair");
-  if (args.some((a) => a !== "--repair")) {
-    console.error("usage: deno task verify [--repair]");
-    return 2;
-  }
+  const commandLine = parseCommandLine(args, {
+    usage: "usage: deno task verify [--repair]",
+    options: { repair: { type: "boolean", default: false } },
+  });
+  if (!commandLine) return USAGE_EXIT;
+  const { repair } = commandLine.values;
   const config = loadConfig();
   const progress = createProgress(repair ? "repairing" : "verifying");
   let tickets = 0;

@@ -6,6 +6,9 @@ const USAGE = {
   export: "usage: deno task export [FILE]   (JSON lines; standard output without FILE)",
   import: "usage: deno task import FILE   (JSON lines, as written by deno task export)",
   verify: "usage: deno task verify [--repair]",
+  seed: "usage: deno task seed [--tickets N] [--seed INTEGER] [--now ISO-TIME] [--force]",
+  eval_classifier: "usage: deno task eval:classifier [FILE]   (CSV with columns text,label[,source]; " +
+    "the held-out campus corpus without FILE)",
 };
 
 /** Runs one CLI with `args` against a store that must stay untouched. */
@@ -36,6 +39,17 @@ Deno.test("[cli] a command line that does not fit the usage exits 2 with the usa
       ["verify", ["--repair=1"]],
       ["verify", ["-r"]],
       ["verify", ["--repair", "extra"]],
+      ["seed", ["extra"]],
+      ["seed", ["--bogus"]],
+      ["seed", ["--help"]],
+      ["seed", ["--tickets"]],
+      ["seed", ["--force=1"]],
+      ["seed", ["--tickets", "0"]],
+      ["seed", ["--seed", "1.5"]],
+      ["seed", ["--now", "yesterday"]],
+      ["eval_classifier", ["a.csv", "b.csv"]],
+      ["eval_classifier", ["--help"]],
+      ["eval_classifier", ["-"]],
     ];
     await Promise.all(cases.map(async ([cli, args]) => {
       const { code, stdout, stderr } = await run(cli, args, kvPath);
