@@ -8,6 +8,7 @@
  */
 import type { Db } from "./db.ts";
 import { retryWhileBusy } from "./busy.ts";
+import { getManyChunked } from "./get_many.ts";
 import { keys } from "./keys.ts";
 import { contributionsOf, countTicketChange } from "./ticket_effects.ts";
 import type { Message, StoredTicket, TicketRecord } from "./types.ts";
@@ -29,8 +30,6 @@ export type ImportOutcome = "imported" | "exists";
 // Deno KV's per-commit limits (checks 100, mutations 1000, keys 80 KiB, keys + values 800 KiB), with room
 // for the estimates below being a little off; a commit refused for size is split and retried anyway.
 const LIMITS = { checks: 100, mutations: 1000, keyBytes: 72 * 1024, bytes: 640 * 1024 };
-// getMany reads at most 10 keys per call.
-const GET_MANY_MAX = 10;
 
 interface Cost {
   checks: number;
@@ -78,10 +77,8 @@ export async function importTickets(db: Db, items: readonly ImportItem[]): Promi
 
 /** The ids among `ids` that have a ticket record, read ten at a time, all concurrently. */
 async function existingIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += GET_MANY_MAX) chunks.push(ids.slice(i, i + GET_MANY_MAX));
-  const entries = await Promise.all(chunks.map((chunk) => db.kv.getMany(chunk.map((id) => keys.ticket(id)))));
-  return new Set(entries.flat().filter((e) => e.versionstamp !== null).map((e) => e.key[1] as string));
+  const entries = await getManyChunked(db.kv, ids.map((id) => keys.ticket(id)));
+  return new Set(entries.filter((e) => e.versionstamp !== null).map((e) => e.key[1] as string));
 }
 
 /**

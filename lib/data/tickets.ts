@@ -5,6 +5,7 @@ import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { applyTicketEffects } from "./ticket_effects.ts";
 import { retryWhileBusy } from "./busy.ts";
+import { getManyChunked } from "./get_many.ts";
 import { serialized } from "./serial.ts";
 import { logReplacedState } from "./state_log.ts";
 import { type Status, STATUSES, type StoredTicket, type Ticket, type TicketRecord } from "./types.ts";
@@ -212,14 +213,9 @@ async function listAllTickets(db: Db, query: ListQuery): Promise<TicketPage> {
 }
 
 /** Reads many tickets by id (in the order given), skipping ids with no record. */
-export async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
-  // getMany takes at most 10 keys per call; the calls run concurrently.
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += 10) chunks.push(ids.slice(i, i + 10));
-  const results = await Promise.all(
-    chunks.map((chunk) => db.kv.getMany<StoredTicket[]>(chunk.map((id) => keys.ticket(id)))),
-  );
-  return results.flat().flatMap((entry) => entry.value === null ? [] : [ticketOf(entry.value)]);
+async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
+  const entries = await getManyChunked<StoredTicket>(db.kv, ids.map((id) => keys.ticket(id)));
+  return entries.flatMap((entry) => entry.value === null ? [] : [ticketOf(entry.value)]);
 }
 
 /** Iterates over every ticket record in id order (for export and verify). */
