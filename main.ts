@@ -5,32 +5,11 @@
  * stops everything with a non-zero exit, an analytics service just stays down (the dashboard shows it as
  * unavailable). Ctrl-C or SIGTERM stops all of them and exits 0. The policy is in lib/supervisor.ts.
  */
-import { loadConfig } from "./lib/config.ts";
+import { loadConfig, SERVICES } from "./lib/config.ts";
 import { supervise } from "./lib/supervisor.ts";
 
 const config = loadConfig();
 const here = (path: string) => new URL(path, import.meta.url).pathname;
-
-const services = [
-  {
-    name: "unclosed tickets service",
-    port: config.servicePorts.unclosed,
-    portVariable: "HELPDESK_UNCLOSED_PORT",
-    entry: "services/unclosed/main.ts",
-  },
-  {
-    name: "resolution time service",
-    port: config.servicePorts.resolutionTime,
-    portVariable: "HELPDESK_RESOLUTION_PORT",
-    entry: "services/resolution_time/main.ts",
-  },
-  {
-    name: "active by category service",
-    port: config.servicePorts.activeByCategory,
-    portVariable: "HELPDESK_ACTIVE_PORT",
-    entry: "services/active_by_category/main.ts",
-  },
-];
 
 const processes = [
   {
@@ -40,11 +19,12 @@ const processes = [
     hint: `Check that port ${config.port} (PORT) is free and the store ${config.kvPath} (HELPDESK_KV) ` +
       `opens; the web app's own error is above.`,
   },
-  ...services.map(({ name, port, portVariable, entry }) => ({
+  ...SERVICES.map(({ key, name, portVariable, entry }) => ({
     name,
-    args: ["serve", "-A", "--port", String(port), "--host", config.hostname, here(entry)],
-    hint: `The dashboard shows its analysis as unavailable. Check that port ${port} (${portVariable}) ` +
-      `is free; the service's own error is above.`,
+    args: ["serve", "-A", "--port", String(config.servicePorts[key]), "--host", config.hostname, here(entry)],
+    hint: `The dashboard shows its analysis as unavailable. Check that port ${
+      config.servicePorts[key]
+    } (${portVariable}) is free; the service's own error is above.`,
   })),
 ];
 
@@ -63,7 +43,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, () => void supervisor.stop());
 }
 
-const host = config.hostname === "0.0.0.0" ? "127.0.0.1" : config.hostname;
-console.log(`Campus Helpdesk: open http://${host}:${config.port}/  (Ctrl-C stops everything)`);
+console.log(`Campus Helpdesk: open ${config.appUrl}  (Ctrl-C stops everything)`);
 
 Deno.exit(await supervisor.done);

@@ -10,7 +10,7 @@ export const USAGE_EXIT = 2;
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** What a CLI accepts: its options in `parseArgs` form, how many positionals, and its usage line. */
-export interface CommandLineSpec<O extends Options> {
+interface CommandLineSpec<O extends Options> {
   usage: string;
   options?: O;
   /** Fewest and most positionals (both 0 by default). */
@@ -18,7 +18,7 @@ export interface CommandLineSpec<O extends Options> {
 }
 
 /** A command line that fits: the option values and the positionals. */
-export type CommandLine<O extends Options> = Pick<
+type CommandLine<O extends Options> = Pick<
   ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: true }>>,
   "values" | "positionals"
 >;

@@ -1,5 +1,36 @@
 /** Settings from environment variables, with the defaults a fresh checkout runs on. */
 
+/** The three analytics services: their config key, name, entry, port variable and default port, once. */
+export const SERVICES = [
+  {
+    key: "unclosed",
+    name: "unclosed tickets service",
+    entry: "services/unclosed/main.ts",
+    portVariable: "HELPDESK_UNCLOSED_PORT",
+    urlVariable: "HELPDESK_UNCLOSED_URL",
+    defaultPort: 8001,
+  },
+  {
+    key: "resolutionTime",
+    name: "resolution time service",
+    entry: "services/resolution_time/main.ts",
+    portVariable: "HELPDESK_RESOLUTION_PORT",
+    urlVariable: "HELPDESK_RESOLUTION_URL",
+    defaultPort: 8002,
+  },
+  {
+    key: "activeByCategory",
+    name: "active by category service",
+    entry: "services/active_by_category/main.ts",
+    portVariable: "HELPDESK_ACTIVE_PORT",
+    urlVariable: "HELPDESK_ACTIVE_URL",
+    defaultPort: 8003,
+  },
+] as const;
+
+/** The config key of an analytics service. */
+export type ServiceKey = typeof SERVICES[number]["key"];
+
 /** Every setting of the app and its services. */
 export interface Config {
   /** Deno KV path or URL: a file path, ":memory:", or an https:// KV Connect URL. */
@@ -10,10 +41,12 @@ export interface Config {
   hostname: string;
   /** Port of the web app. */
   port: number;
+  /** Where a person on this machine opens the web app. */
+  appUrl: string;
   /** Ports of the three analytics services. */
-  servicePorts: { unclosed: number; resolutionTime: number; activeByCategory: number };
+  servicePorts: Record<ServiceKey, number>;
   /** Base URLs the web app calls the analytics services at. */
-  serviceUrls: { unclosed: string; resolutionTime: string; activeByCategory: string };
+  serviceUrls: Record<ServiceKey, string>;
 }
 
 function port(env: (name: string) => string | undefined, name: string, fallback: number): number {
@@ -29,22 +62,22 @@ function port(env: (name: string) => string | undefined, name: string, fallback:
 /** Reads the configuration from the environment (or any lookup function, for tests). */
 export function loadConfig(env: (name: string) => string | undefined = (n) => Deno.env.get(n)): Config {
   const hostname = env("HELPDESK_HOST") || "127.0.0.1";
-  const servicePorts = {
-    unclosed: port(env, "HELPDESK_UNCLOSED_PORT", 8001),
-    resolutionTime: port(env, "HELPDESK_RESOLUTION_PORT", 8002),
-    activeByCategory: port(env, "HELPDESK_ACTIVE_PORT", 8003),
-  };
+  // Listening on every interface still means "this machine" to a browser or a client here.
   const local = (p: number) => `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${p}`;
+  const servicePorts = Object.fromEntries(
+    SERVICES.map((s) => [s.key, port(env, s.portVariable, s.defaultPort)]),
+  ) as Record<ServiceKey, number>;
+  const serviceUrls = Object.fromEntries(
+    SERVICES.map((s) => [s.key, env(s.urlVariable) || local(servicePorts[s.key])]),
+  ) as Record<ServiceKey, string>;
+  const appPort = port(env, "PORT", 8000);
   return {
     kvPath: env("HELPDESK_KV") || "./data/helpdesk.sqlite3",
     timeZone: env("HELPDESK_TIMEZONE") || "UTC",
     hostname,
-    port: port(env, "PORT", 8000),
+    port: appPort,
+    appUrl: `${local(appPort)}/`,
     servicePorts,
-    serviceUrls: {
-      unclosed: env("HELPDESK_UNCLOSED_URL") || local(servicePorts.unclosed),
-      resolutionTime: env("HELPDESK_RESOLUTION_URL") || local(servicePorts.resolutionTime),
-      activeByCategory: env("HELPDESK_ACTIVE_URL") || local(servicePorts.activeByCategory),
-    },
+    serviceUrls,
   };
 }
