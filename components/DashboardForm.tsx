@@ -9,10 +9,10 @@ import { FieldError } from "./FieldError.tsx";
 export const ANALYSES = ["unclosed", "resolution", "active"] as const;
 
 /** One of the analyses. */
-export type Analysis = typeof ANALYSES[number];
+type Analysis = typeof ANALYSES[number];
 
 /** Human names of the analyses, for the form and the result headings. */
-export const ANALYSIS_LABELS: Record<Analysis, string> = {
+const ANALYSIS_LABELS: Record<Analysis, string> = {
   unclosed: "Unclosed tickets",
   resolution: "Resolution time",
   active: "Active by category",

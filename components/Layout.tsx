@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { Role } from "../lib/data/types.ts";
 
 /** Which top navigation entry is current. */
-export type NavItem = "tickets" | "new" | "dashboard" | null;
+type NavItem = "tickets" | "new" | "dashboard" | null;
 
 /** The page shell: head, header with navigation and role switch, main content. */
 export function Layout(

@@ -3,7 +3,7 @@ import { CategoryBadge, CheckCategoryBadge, StatusBadge } from "./Badges.tsx";
 import { Time } from "./Time.tsx";
 
 /** The first line of a description, cut to a readable length, for lists. */
-export function summary(description: string, max = 140): string {
+function summary(description: string, max = 140): string {
   const line = description.split("\n")[0].trim();
   return line.length > max ? line.slice(0, max - 1).trimEnd() + "…" : line;
 }

@@ -11,7 +11,7 @@ import { coverSince, monthOf, monthsBetween, type RangeCover } from "./time_buck
 import { type Status, STATUSES } from "./types.ts";
 
 /** Ticket counts per status and category. */
-export type StatusCategoryCounts = Record<Status, Record<Category, number>>;
+type StatusCategoryCounts = Record<Status, Record<Category, number>>;
 
 /** How many tickets there are of each status and category (nine counters, one read). */
 export async function countByStatusCategory(db: Db): Promise<StatusCategoryCounts> {
@@ -69,7 +69,7 @@ async function countEntries(kv: Deno.Kv, prefix: Deno.KvKey, start: number, end:
 }
 
 /** Closed-ticket count and mean resolution time of the tickets opened in one month. */
-export interface MonthResolution {
+interface MonthResolution {
   month: string;
   closed: number;
   averageHours: number | null;

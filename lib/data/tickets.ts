@@ -14,19 +14,19 @@ import { type Status, STATUSES, type StoredTicket, type Ticket, type TicketRecor
 const nextUlid = monotonicFactory();
 
 /** Makes a new ticket id (a ULID whose time part is the opening time). */
-export function newTicketId(openedAt: Date): string {
+function newTicketId(openedAt: Date): string {
   return nextUlid(openedAt.getTime());
 }
 
 /** A stored record as the rest of the app sees it: the revision becomes an opaque version string. */
-export function ticketOf(stored: StoredTicket): Ticket {
+function ticketOf(stored: StoredTicket): Ticket {
   const { rev, messageCount, ...record } = stored;
   // Records written before revisions existed count as revision 0 with an empty thread.
   return { ...record, version: String(rev ?? 0), messageCount: messageCount ?? 0 };
 }
 
 /** What a new ticket needs: its text, the classifier's category for it, and the opening time. */
-export interface NewTicket {
+interface NewTicket {
   description: string;
   category: Category;
   categoryConfidence: number;
@@ -67,7 +67,7 @@ export async function getTicket(db: Db, id: string): Promise<Ticket | null> {
 }
 
 /** What one attempt of a ticket write commits: the next record and any extra mutations in the same atomic. */
-export interface TicketWrite {
+interface TicketWrite {
   next: StoredTicket;
   alsoWrite?: (op: Deno.AtomicOperation) => void;
 }
@@ -148,7 +148,7 @@ export async function updateTicket(
 }
 
 /** Options of a ticket update. */
-export interface UpdateOptions {
+interface UpdateOptions {
   /** The version the client saw; a different current version is refused with ConflictError. Null: no check. */
   expectedVersion: string | null;
   /** Extra mutations committed in the same atomic (a correction). */

@@ -21,7 +21,10 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../time.ts";
 import type { BucketLevel } from "./keys.ts";
 
-/** Bucket sizes, finest first; each size is a multiple of the one before. */
+/**
+ * Bucket sizes, finest first; each size is a multiple of the one before.
+ * @testHook The bucket tests check every cover against these levels.
+ */
 export const BUCKET_LEVELS: readonly { level: BucketLevel; size: number }[] = [
   { level: "10min", size: 10 * MINUTE_MS },
   { level: "hour", size: HOUR_MS },
@@ -37,7 +40,7 @@ export function bucketsOf(ms: number): { level: BucketLevel; index: number }[] {
 }
 
 /** A run of consecutive buckets of one level: indexes in [start, end). */
-export interface BucketRun {
+interface BucketRun {
   level: BucketLevel;
   start: number;
   end: number;
