@@ -2,10 +2,13 @@ import type { Ticket } from "../lib/data/types.ts";
 import { CategoryBadge, CheckCategoryBadge, StatusBadge } from "./Badges.tsx";
 import { Time } from "./Time.tsx";
 
-/** The first line of a description, cut to a readable length, for lists. */
-function summary(description: string, max = 140): string {
+// The same cut for every list card, so it is a constant, not a parameter no caller set.
+const SUMMARY_MAX = 140;
+
+/** The first line of a description, cut to at most 140 characters, for lists. */
+function summary(description: string): string {
   const line = description.split("\n")[0].trim();
-  return line.length > max ? line.slice(0, max - 1).trimEnd() + "…" : line;
+  return line.length > SUMMARY_MAX ? line.slice(0, SUMMARY_MAX - 1).trimEnd() + "…" : line;
 }
 
 /** A list of tickets as cards with their badges and times; staff also see the "check category" flag. */
