@@ -2,11 +2,7 @@
 import { z } from "zod";
 import { CATEGORIES } from "./categories.ts";
 import { ROLES, STATUSES } from "./data/types.ts";
-
-/** Longest description or message text, in characters. */
-export const MAX_TEXT = 5000;
-/** Longest author display name, in characters. */
-export const MAX_NAME = 80;
+import { MAX_NAME, MAX_TEXT } from "./limits.ts";
 
 // C0 controls other than tab, newline and carriage return never belong in a ticket.
 // deno-lint-ignore no-control-regex
@@ -47,35 +43,55 @@ export const statusSchema = z.enum(STATUSES, { error: `status must be one of ${S
 /** A role id. */
 export const roleSchema = z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` });
 
+/** A ULID as ids are written: 26 characters of Crockford's base 32, upper case. */
+export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
 /** A ticket id: a ULID. */
-export const ticketIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "not a ticket id");
+export const ticketIdSchema = z.string().regex(ULID_PATTERN, "not a ticket id");
+
+/** What a strict object's `error` option may add to the "unknown field" message. */
+interface UnknownFieldOptions {
+  /** What the keys are called in the message; "field" unless given. */
+  noun?: string;
+  /** What the input may contain, appended after a semicolon, e.g. "this endpoint takes hours or days". */
+  allowed?: string;
+  /** The message when the input is not an object at all; zod's own when not given. */
+  notObject?: string;
+}
+
+/**
+ * The `error` option of a `z.strictObject` that names the unknown keys ("unknown field a, b"), so every
+ * door refuses an unexpected key with the same words; any other issue keeps its own message.
+ */
+export function unknownFieldError(options: UnknownFieldOptions = {}) {
+  const { noun = "field", allowed, notObject } = options;
+  return (issue: { code?: string; keys?: string[] }) =>
+    issue.code === "unrecognized_keys"
+      ? `unknown ${noun} ${issue.keys!.join(", ")}${allowed ? `; ${allowed}` : ""}`
+      : issue.code === "invalid_type"
+      ? notObject
+      : undefined;
+}
+
+// A JSON body that is not an object (null, an array, a string) is refused with one message.
+const bodyError = unknownFieldError({ notObject: "body must be a JSON object" });
 
 /** Body of a new ticket. */
-export const newTicketSchema = z.strictObject({ description: descriptionSchema }, {
-  error: (issue) =>
-    issue.code === "unrecognized_keys"
-      ? `unknown field ${issue.keys.join(", ")}`
-      : "body must be a JSON object",
-});
+export const newTicketSchema = z.strictObject({ description: descriptionSchema }, { error: bodyError });
 
 /** Body of a ticket change: any of description, category, status, at least one. */
 export const ticketPatchSchema = z.strictObject({
   description: descriptionSchema.optional(),
   category: categorySchema.optional(),
   status: statusSchema.optional(),
-}, {
-  error: (issue) =>
-    issue.code === "unrecognized_keys"
-      ? `unknown field ${issue.keys.join(", ")}`
-      : "body must be a JSON object",
-}).refine((p) => Object.keys(p).length > 0, "nothing to change: send description, category or status");
+}, { error: bodyError }).refine(
+  (p) => Object.keys(p).length > 0,
+  "nothing to change: send description, category or status",
+);
 
 /** Body of a new message. */
 export const newMessageSchema = z.strictObject({ text: messageTextSchema, authorName: authorNameSchema }, {
-  error: (issue) =>
-    issue.code === "unrecognized_keys"
-      ? `unknown field ${issue.keys.join(", ")}`
-      : "body must be a JSON object",
+  error: bodyError,
 });
 
 /** Turns the first zod issue into a message and the field it names. */
