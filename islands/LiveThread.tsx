@@ -16,6 +16,7 @@ import {
 } from "../components/live_ticket.ts";
 import { formatTime } from "../components/Time.tsx";
 import { defineIsland } from "../lib/islands/define_island.tsx";
+import { MAX_TEXT } from "../lib/limits.ts";
 
 /** Props of the live thread. */
 export interface LiveThreadProps {
@@ -144,7 +145,7 @@ function LiveThread(props: LiveThreadProps) {
                 id="message-text"
                 name="text"
                 rows={3}
-                maxLength={5000}
+                maxLength={MAX_TEXT}
                 required
                 aria-invalid={error.value ? "true" : undefined}
                 aria-describedby={error.value ? "message-error" : undefined}

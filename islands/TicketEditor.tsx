@@ -15,6 +15,7 @@ import {
   updateLiveTicket,
 } from "../components/live_ticket.ts";
 import { defineIsland } from "../lib/islands/define_island.tsx";
+import { MAX_TEXT } from "../lib/limits.ts";
 
 /** Props of the ticket editor. */
 export interface TicketEditorProps {
@@ -217,7 +218,7 @@ function TicketEditor(props: TicketEditorProps) {
           id="description"
           name="description"
           rows={5}
-          maxLength={5000}
+          maxLength={MAX_TEXT}
           required
           aria-invalid={fieldError("description") ? "true" : undefined}
           aria-describedby={fieldError("description") ? "description-error" : undefined}

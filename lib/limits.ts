@@ -1,0 +1,10 @@
+/**
+ * Text limits that the input schemas enforce and the forms announce with `maxLength`. Free of imports
+ * (zod included), so an island can use them without shipping the schemas to the browser.
+ */
+
+/** Longest description or message text, in characters. */
+export const MAX_TEXT = 5000;
+
+/** Longest author display name, in characters. */
+export const MAX_NAME = 80;
