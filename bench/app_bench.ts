@@ -6,17 +6,37 @@
  * - p50/p99 latency of create, list page, ticket page and message post under 32 concurrent clients
  * - JavaScript bytes (gzipped) per page
  * - web app memory (RSS) with M tickets stored
+ * - live ticket streams (bench/stream_bench.ts), on a web app process of their own: memory per idle stream
+ *   (raw TCP clients that never read; RSS after a forced full GC; where the unread events wait; what the
+ *   STALL_MS drop frees), the list page's latency while they are open, and commit-to-page delivery latency of
+ *   messages posted 50 at a time, every event matched to its POST (none missed, repeated or reordered)
  *
- * Flags: --tickets N (default 100000), --rss-tickets M (default 1000000), --seconds S per measurement (default 5).
+ * Flags: --tickets N (default 100000), --rss-tickets M (default 1000000), --seconds S per measurement (default 5),
+ * --streams N idle streams (default 300), --posts N messages for the delivery measurement (default 1000),
+ * --only PARTS to run some parts, comma-separated: create, pages, rss, streams (e.g. --only=streams).
+ * The table is printed padded as `deno fmt` pads it, so it pastes into README.md as is.
  */
 import { parseArgs } from "node:util";
 import { monotonicFactory } from "ulid";
-import { openDb } from "../lib/data/mod.ts";
+import { openStore } from "../lib/data/mod.ts";
 import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
 import { DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
 import { createApp } from "../routes/app.tsx";
+import { STALL_MS } from "../routes/pages/ticket_events.ts";
 import { fillTickets, percentiles, progress } from "./fixtures.ts";
+import {
+  closeIdleStreams,
+  deliveryLatency,
+  type IdleStream,
+  idleStreamState,
+  liveRssMb,
+  openIdleStreams,
+  rssMb,
+  seedLongThread,
+  waitUntilWritten,
+  writeGcHook,
+} from "./stream_bench.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -24,8 +44,19 @@ const { values } = parseArgs({
     tickets: { type: "string", default: "100000" },
     "rss-tickets": { type: "string", default: "1000000" },
     seconds: { type: "string", default: "5" },
+    streams: { type: "string", default: "300" },
+    posts: { type: "string", default: "1000" },
+    only: { type: "string", default: "" },
   },
 });
+const PARTS = ["create", "pages", "rss", "streams"];
+const only = values.only ? values.only.split(",").map((p) => p.trim()) : PARTS;
+for (const part of only) {
+  if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (parts: ${PARTS.join(", ")})`);
+}
+const runs = (part: string) => only.includes(part);
+const STREAMS = Number(values.streams);
+const POSTS = Number(values.posts);
 const TICKETS = Number(values.tickets);
 const RSS_TICKETS = Number(values["rss-tickets"]);
 const SECONDS = Number(values.seconds);
@@ -63,12 +94,15 @@ function freePort(): number {
   return port;
 }
 
-/** Starts `deno run FILE` (or `deno serve FILE` with `serve: true`) on a free port and waits until it answers. */
+/**
+ * Starts `deno run FILE` (or `deno serve FILE` with `serve: true`) on a free port and waits until it answers;
+ * its error output goes to ours, or line by line to `stderrLine`.
+ */
 async function spawnServer(
   args: string[],
   env: Record<string, string>,
   probe: string,
-  options: { serve?: boolean } = {},
+  options: { serve?: boolean; stderrLine?: (line: string) => void } = {},
 ) {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
@@ -77,8 +111,19 @@ async function spawnServer(
       : ["run", "-A", "--config", CONFIG, ...args],
     env: { ...env, PORT: String(port), HELPDESK_HOST: "127.0.0.1" },
     stdout: "null",
-    stderr: "inherit",
+    stderr: options.stderrLine ? "piped" : "inherit",
   }).spawn();
+  if (options.stderrLine) {
+    const each = options.stderrLine;
+    (async () => {
+      let rest = "";
+      for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
+        const lines = (rest + text).split("\n");
+        rest = lines.pop()!;
+        lines.forEach(each);
+      }
+    })();
+  }
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     try {
@@ -97,11 +142,11 @@ async function drain(res: Response, expected: number) {
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
-const rows: string[] = [];
-const row = (...cells: string[]) => rows.push(`| ${cells.join(" | ")} |`);
+const rows: string[][] = [];
+const row = (...cells: string[]) => rows.push(cells);
 
 // 1. Creation through the API vs raw atomic commits, in-process, on file-backed KV.
-{
+if (runs("create")) {
   const rawKv = await Deno.openKv(`${work}/raw.sqlite3`);
   const nextId = monotonicFactory();
   const raw = await load(async () => {
@@ -111,7 +156,7 @@ const row = (...cells: string[]) => rows.push(`| ${cells.join(" | ")} |`);
     if (!res.ok) throw new Error("raw commit failed");
   });
   rawKv.close();
-  const db = await openDb(await Deno.openKv(`${work}/api.sqlite3`));
+  const db = await openStore({ kvPath: `${work}/api.sqlite3` });
   const manifest = await buildIslands({
     islandsDir: ISLANDS_DIR,
     outDir: `${work}/build`,
@@ -137,9 +182,9 @@ const row = (...cells: string[]) => rows.push(`| ${cells.join(" | ")} |`);
 }
 
 // 2–4. The web app as its own process on a store with TICKETS tickets.
-{
+if (runs("pages")) {
   const kvPath = `${work}/list.sqlite3`;
-  const db = await openDb(await Deno.openKv(kvPath));
+  const db = await openStore({ kvPath });
   await fillTickets(db, TICKETS, Date.now(), progress("filling the page store", TICKETS));
   db.kv.close();
   // The analytics services too, so the dashboard draws its chart as it does in production.
@@ -284,9 +329,9 @@ const row = (...cells: string[]) => rows.push(`| ${cells.join(" | ")} |`);
 }
 
 // 5. Memory of the web app with RSS_TICKETS tickets stored, after serving some pages.
-if (RSS_TICKETS > 0) {
+if (RSS_TICKETS > 0 && runs("rss")) {
   const kvPath = `${work}/rss.sqlite3`;
-  const db = await openDb(await Deno.openKv(kvPath));
+  const db = await openStore({ kvPath });
   await fillTickets(db, RSS_TICKETS, Date.now(), progress("filling the memory store", RSS_TICKETS));
   db.kv.close();
   const web = await spawnServer(
@@ -311,9 +356,210 @@ if (RSS_TICKETS > 0) {
   await web.child.status;
 }
 
+// 6. Live ticket streams, on a web app process of their own: what idle streams cost, and how fast a committed
+// message reaches the pages that follow its ticket.
+if (runs("streams")) {
+  const THREAD = 2000;
+  const STALLED = 50;
+  const kvPath = `${work}/streams.sqlite3`;
+  const db = await openStore({ kvPath });
+  await fillTickets(db, 1000, Date.now());
+  // Replies of ~100 characters; and one thread of ~2,500-character messages, more than the kernel takes.
+  const thread = await seedLongThread(db, THREAD);
+  const bigThread = await seedLongThread(db, THREAD, { textLength: 2500 });
+  db.kv.close();
+  // The server logs each stream it ended for a client that stopped reading: counted here, not printed.
+  let stallErrors = 0, inStallTrace = false;
+  const web = await spawnServer(
+    ["--v8-flags=--expose-gc", "--preload", await writeGcHook(work), here("../routes/server.ts")],
+    { HELPDESK_KV: kvPath },
+    "/api/v1/openapi.json",
+    {
+      stderrLine: (line) => {
+        if (line.includes("Error: the client stopped reading")) {
+          stallErrors++;
+          inStallTrace = true;
+        } else if (!(inStallTrace && line.startsWith("    at "))) {
+          inStallTrace = false;
+          console.error(line);
+        }
+      },
+    },
+  );
+  const port = Number(new URL(web.url).port);
+  const step = (what: string) => console.error(`streams: ${what}`);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const staffList = async () =>
+    await drain(await fetch(web.url + "/tickets", { headers: { cookie: "helpdesk_role=helpdesk" } }), 200);
+  const rss = () => liveRssMb(web.child);
+  /** Opens idle streams and waits until the server wrote all it will; also the highest RSS meanwhile. */
+  const openAndWait = async (path: string, count: number) => {
+    const opened = performance.now();
+    let peak = 0, writing = true;
+    const sampling = (async () => {
+      while (writing) {
+        peak = Math.max(peak, await rssMb(web.child.pid));
+        await sleep(250);
+      }
+    })();
+    const streams = await openIdleStreams(web.url, path, "helpdesk_role=reporter", count);
+    const written = await waitUntilWritten(port, streams);
+    writing = false;
+    await sampling;
+    return { streams, written, peak, opened, seconds: (written.writtenAt - opened) / 1000 };
+  };
+  /** Closes streams and returns the RSS after: the memory they held is (RSS before − after) ÷ count. */
+  const closeAndMeasure = async (streams: IdleStream[]) => {
+    closeIdleStreams(streams);
+    await sleep(1500);
+    return await rss();
+  };
+
+  // Memory: RSS right after a full GC. The first streams grow the process, which keeps (and later reuses)
+  // most of that after they close, so a stream's own cost is what closing it gives back.
+  await load(staffList, 2); // warm-up
+  const quiet = await load(staffList, SECONDS);
+  const rssStart = await rss();
+  step(`opening ${STREAMS} idle streams after the thread's last message`);
+  const caughtUp = await openAndWait(`/tickets/${thread.id}/events?after=${THREAD}`, STREAMS);
+  const rssCaughtUp = await rss();
+  const rssCaughtUpClosed = await closeAndMeasure(caughtUp.streams);
+
+  step(`opening ${STREAMS} idle streams on a ${THREAD}-message thread`);
+  const rssBeforeIdle = await rss();
+  const idle = await openAndWait(`/tickets/${thread.id}/events?after=0`, STREAMS);
+  const rssIdle = await rss();
+
+  const bigMb = (bigThread.sseBytes / 2 ** 20).toFixed(1);
+  step(`opening ${STALLED} idle streams on a thread of ${bigMb} MB`);
+  const stalled = await openAndWait(`/tickets/${bigThread.id}/events?after=0`, STALLED);
+  const rssStalled = await rss();
+  const busy = await load(staffList, SECONDS);
+  // An event left untaken for STALL_MS drops its client: wait for that, then look again.
+  step(`waiting for the ${STALL_MS / 1000} s stall limit`);
+  await sleep(Math.max(0, stalled.written.writtenAt + STALL_MS + 3000 - performance.now()));
+  const rssStalledLater = await rss();
+  const idleLater = await idleStreamState(port, idle.streams);
+  const stalledLater = await idleStreamState(port, stalled.streams);
+  const idleAge = (performance.now() - idle.opened) / 1000;
+  // Closing a socket with unread data resets the connection, which ends whatever the server still had on it.
+  const rssStalledClosed = await closeAndMeasure(stalled.streams);
+  const rssIdleClosed = await closeAndMeasure(idle.streams);
+
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const mb = (n: number) => `${n.toFixed(0)} MB`;
+  const perStream = (mbDelta: number, n: number) => kb((mbDelta * 2 ** 20) / n);
+  const idleName = `${STREAMS} idle streams, client never reads, ${
+    THREAD.toLocaleString("en")
+  }-message thread`;
+  row(
+    `server RSS after a full GC: at start → after all the idle streams below closed (kept for reuse)`,
+    `${mb(rssStart)} → ${mb(rssIdleClosed)}`,
+    "",
+    "report",
+  );
+  row(
+    `${STREAMS} idle streams caught up (\`after=${THREAD}\`): memory per stream, (RSS open − closed) ÷ ${STREAMS}`,
+    perStream(rssCaughtUp - rssCaughtUpClosed, STREAMS),
+    "",
+    "report",
+  );
+  row(
+    `${idleName}: RSS before → open (peak while sending)`,
+    `${mb(rssBeforeIdle)} → ${mb(rssIdle)} (peak ${mb(idle.peak)}, ${fmt(idle.seconds, 1)} s to send)`,
+    "",
+    "report",
+  );
+  row(
+    `${idleName}: memory per stream, (RSS open − closed) ÷ ${STREAMS}`,
+    perStream(rssStalledClosed - rssIdleClosed, STREAMS),
+    "",
+    "report",
+  );
+  row(
+    `${idleName}: unread events in kernel socket buffers (not in RSS) ÷ the whole thread`,
+    `${kb(idle.written.kernelBytesPerStream)} / ${kb(thread.sseBytes)}`,
+    fmt(idle.written.kernelBytesPerStream / thread.sseBytes),
+    "report",
+  );
+  row(
+    `${idleName}: connections the server still holds ${idleAge.toFixed(0)} s after opening`,
+    `${idleLater.serverOpen} of ${idle.written.serverOpen}`,
+    "",
+    "report",
+  );
+  row(
+    `${STALLED} idle streams on a ${bigMb} MB thread (more than the kernel takes): RSS growth per stream, kernel per stream`,
+    `${perStream(rssStalled - rssIdle, STALLED)}, ${kb(stalled.written.kernelBytesPerStream)}`,
+    "",
+    "report",
+  );
+  row(
+    `the same, ${
+      STALL_MS / 1000
+    } s after their event went untaken: memory per stream (RSS open − closed), connections the server closed`,
+    `${perStream(rssStalledLater - rssStalledClosed, STALLED)}, ${
+      stalled.written.serverOpen - stalledLater.serverOpen
+    } of ${stalled.written.serverOpen}`,
+    "",
+    `0 KB, ${stalled.written.serverOpen} of ${stalled.written.serverOpen}`,
+  );
+  row(
+    `stall errors the server logged ("the client stopped reading"), all once the clients closed`,
+    String(stallErrors),
+    "",
+    String(STALLED),
+  );
+  row(
+    `staff list page with ${STREAMS + STALLED} idle streams open ÷ with none`,
+    `p50 ${fmt(busy.p50)} / ${fmt(quiet.p50)} ms, p99 ${fmt(busy.p99)} / ${fmt(quiet.p99)} ms`,
+    fmt(busy.p50 / quiet.p50),
+    "report",
+  );
+
+  const READERS = 3, IN_FLIGHT = 50;
+  step(`posting ${POSTS} messages to ${READERS} readers`);
+  const delivery = await deliveryLatency(web.url, { posts: POSTS, inFlight: IN_FLIGHT, readers: READERS });
+  const d = percentiles(delivery.latencies);
+  const p = percentiles(delivery.postLatencies);
+  row(
+    `commit-to-page delivery (event received − POST answered 201), ${READERS} readers, ${
+      POSTS.toLocaleString("en")
+    } posts ${IN_FLIGHT} in flight`,
+    `p50 ${fmt(d.p50)} ms, p99 ${fmt(d.p99)} ms`,
+    "",
+    "report",
+  );
+  row(
+    `events that arrived before their POST's 201, of ${delivery.latencies.length.toLocaleString("en")}`,
+    delivery.beforeAnswer.toLocaleString("en"),
+    "",
+    "report",
+  );
+  row(
+    `message events missed / duplicated / out of order (seq not previous + 1)`,
+    `${delivery.missed} / ${delivery.duplicated} / ${delivery.outOfOrder}`,
+    "",
+    "0 / 0 / 0",
+  );
+  row(
+    `latency of a message post, ${IN_FLIGHT} in flight on one ticket`,
+    `p50 ${fmt(p.p50)} ms, p99 ${fmt(p.p99)} ms`,
+    "",
+    "report",
+  );
+  web.child.kill("SIGTERM");
+  await web.child.status;
+}
+
 await Deno.remove(work, { recursive: true });
 console.log(
   `\n${CLIENTS} concurrent clients, ${SECONDS} s per measurement, Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores\n`,
 );
-console.log("| measurement | result | ratio | goal |\n|---|---|---|---|");
-console.log(rows.join("\n"));
+// Padded as `deno fmt` pads a markdown table, so the output pastes into README.md unchanged.
+const table = [["measurement", "result", "ratio", "goal"], ...rows];
+const widths = table[0].map((_, i) => Math.max(...table.map((cells) => cells[i].length)));
+const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
+console.log(
+  [line(table[0]), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...rows.map(line)].join("\n"),
+);
