@@ -16,7 +16,13 @@ import {
   roleSchema,
   statusSchema,
   ticketIdSchema,
+  ULID_PATTERN,
+  unknownFieldError,
 } from "../lib/schemas.ts";
+
+// An unknown key is named in the API's words ("unknown field a, b"); a line or a message in it that is not
+// an object says so.
+const unknownField = unknownFieldError({ notObject: "must be a JSON object" });
 
 const isoTime = z.iso.datetime({ error: "must be an ISO 8601 time in UTC, e.g. 2026-03-10T09:00:00.000Z" })
   // Counters keep times as unsigned integers, so nothing before 1970 can be stored.
@@ -24,7 +30,7 @@ const isoTime = z.iso.datetime({ error: "must be an ISO 8601 time in UTC, e.g. 2
   .transform((s) => new Date(s).toISOString());
 
 const messageIdSchema = z.string({ error: "must be a message id (a ULID)" })
-  .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "must be a message id (a ULID)");
+  .regex(ULID_PATTERN, "must be a message id (a ULID)");
 
 const messageLineSchema = z.strictObject({
   id: messageIdSchema,
@@ -53,14 +59,6 @@ const ticketLineSchema = z.strictObject({
   version: z.unknown().optional(),
   messages: z.array(messageLineSchema, { error: "messages must be an array" }).default([]),
 }, { error: unknownField });
-
-function unknownField(issue: { code?: string; keys?: string[] }) {
-  return issue.code === "unrecognized_keys"
-    ? `unknown field ${issue.keys!.join(", ")}`
-    : issue.code === "invalid_type"
-    ? "must be a JSON object"
-    : undefined;
-}
 
 /** A valid line: the ticket with everything but a missing category filled in, and its messages. */
 export interface ParsedLine {
