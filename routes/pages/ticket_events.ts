@@ -28,7 +28,7 @@ export const STALL_MS = 30_000;
 // A comment line this often keeps proxies from closing an idle stream and finds clients that left.
 const HEARTBEAT_MS = 25_000;
 // Messages read from the store per list: enough to catch up quickly, little enough to hold per client.
-const PAGE = 50;
+const PAGE = 20;
 
 /** The route of a ticket's event stream. */
 export function ticketEventPages(h: Helpdesk) {
@@ -78,6 +78,8 @@ export function ticketEvents(
 
   const finish = () => {
     finished = true;
+    // What a stalled client would have been sent next is let go at once, not when it finally leaves.
+    pending = [];
     clearTimeout(stall);
     clearTimeout(heartbeat);
     changes.cancel().catch(() => {});
@@ -150,7 +152,9 @@ export function ticketEvents(
         return;
       }
       controller.enqueue(encoder.encode(chunk));
-      // The chunk now waits for the client to take it; a client that does not is dropped.
+      // The chunk now waits for the client to take it. A client that does not is dropped: the stream ends,
+      // its watch and its next messages are let go. (The socket itself stays open until the client's side
+      // closes it: a server write blocked on a full socket cannot be cut short from here.)
       stall = setTimeout(() => {
         finish();
         controller.error(new Error("the client stopped reading"));
