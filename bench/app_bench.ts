@@ -18,6 +18,7 @@
  */
 import { parseArgs } from "node:util";
 import { monotonicFactory } from "ulid";
+import { loadConfig } from "../lib/config.ts";
 import { openStore } from "../lib/data/mod.ts";
 import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
@@ -162,7 +163,12 @@ if (runs("create")) {
     outDir: `${work}/build`,
     config: DENO_CONFIG,
   });
-  const app = createApp({ helpdesk: await createHelpdesk(db), manifest, buildDir: `${work}/build` });
+  const app = createApp({
+    helpdesk: await createHelpdesk(db),
+    manifest,
+    buildDir: `${work}/build`,
+    serviceUrls: loadConfig().serviceUrls,
+  });
   const body = JSON.stringify({ description: "The radiator in room E104 is cold since Monday" });
   const api = await load(async () => {
     const res = await app.request("/api/v1/tickets", {

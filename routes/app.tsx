@@ -19,7 +19,7 @@ import { ticketListPages } from "./pages/tickets.tsx";
 import { ticketPages } from "./pages/ticket.tsx";
 import { ticketEventPages } from "./pages/ticket_events.ts";
 import { dashboardPages } from "./pages/dashboard.tsx";
-import { type Config, loadConfig } from "../lib/config.ts";
+import type { Config } from "../lib/config.ts";
 
 /** What the web app is built from. */
 export interface AppOptions {
@@ -28,8 +28,8 @@ export interface AppOptions {
   manifest: IslandManifest;
   /** Folder of the built island chunks. */
   buildDir?: string;
-  /** Where the analytics services are; defaults to the configuration from the environment. */
-  serviceUrls?: Config["serviceUrls"];
+  /** Where the analytics services are. */
+  serviceUrls: Config["serviceUrls"];
   /** How the dashboard calls the services (tests pass a fake). */
   fetchImpl?: typeof fetch;
 }
@@ -84,7 +84,7 @@ export function createApp(options: AppOptions) {
   app.route("/", ticketEventPages(helpdesk));
   app.route(
     "/",
-    dashboardPages({ serviceUrls: options.serviceUrls ?? loadConfig().serviceUrls }, options.fetchImpl),
+    dashboardPages({ serviceUrls: options.serviceUrls }, options.fetchImpl),
   );
 
   app.notFound((c) => sendErrorPage(c, new HelpdeskError("page not found", 404)));

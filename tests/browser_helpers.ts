@@ -6,7 +6,7 @@ import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
 import { DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
 import { createApp } from "../routes/app.tsx";
-import { memoryDb } from "./helpers.ts";
+import { memoryDb, NO_SERVICES } from "./helpers.ts";
 
 /** Where Chromium is: HELPDESK_CHROMIUM, else Debian's /usr/bin/chromium. */
 export function chromiumPath(): string {
@@ -35,7 +35,7 @@ export async function startWebApp(options: { serviceUrls?: Config["serviceUrls"]
   // Each test process builds into its own folder, so parallel test files never share an output folder.
   const buildDir = await Deno.makeTempDir({ prefix: "helpdesk_islands_" });
   const manifest = await buildIslands({ islandsDir: ISLANDS_DIR, outDir: buildDir, config: DENO_CONFIG });
-  const app = createApp({ helpdesk, manifest, buildDir, serviceUrls: options.serviceUrls });
+  const app = createApp({ helpdesk, manifest, buildDir, serviceUrls: options.serviceUrls ?? NO_SERVICES });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
   const url = `http://127.0.0.1:${server.addr.port}`;
   return {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createHelpdesk } from "../lib/helpdesk.ts";
 import { createApp } from "../routes/app.tsx";
-import { api, FAKE_MANIFEST, testApp } from "./helpers.ts";
+import { api, FAKE_MANIFEST, NO_SERVICES, testApp } from "./helpers.ts";
 
 const CORRECTED = [
   "card reader next to the lecture hall door doesn't read my card, I can't get in",
@@ -47,7 +47,11 @@ Deno.test("[classifier] staff corrections teach the live classifier and survive 
   assert.equal(after.category, "facility_management", "learned without a restart");
 
   // A new process builds its classifier from the stored corrections.
-  const restarted = createApp({ helpdesk: await createHelpdesk(t.db), manifest: FAKE_MANIFEST });
+  const restarted = createApp({
+    helpdesk: await createHelpdesk(t.db),
+    manifest: FAKE_MANIFEST,
+    serviceUrls: NO_SERVICES,
+  });
   const again = await (await api(restarted, "reporter", "POST", "/tickets", { description: UNSEEN })).json();
   assert.equal(again.category, "facility_management");
   const printer = await (await api(restarted, "reporter", "POST", "/tickets", {

@@ -10,7 +10,7 @@ import { createClassifier } from "../lib/classifier/mod.ts";
 import { listCorrections } from "../lib/data/mod.ts";
 import { createHelpdesk, type Helpdesk } from "../lib/helpdesk.ts";
 import { createApp } from "../routes/app.tsx";
-import { api, FAKE_MANIFEST, testApp } from "./helpers.ts";
+import { api, FAKE_MANIFEST, NO_SERVICES, testApp } from "./helpers.ts";
 
 const CATEGORIES: Category[] = ["facility_management", "technical_it", "services_complaints"];
 
@@ -115,7 +115,11 @@ Deno.test("[classifier] 200 category toggles on one ticket and corrections on ot
   assert.ok(after.confidence > 0.9, `confidence ${after.confidence}`);
   // And a ticket filed now is IT, through the live app and through a restarted one.
   assert.equal((await fileTicket(t.app, IT_PROBE)).category, "technical_it");
-  const restartedApp = createApp({ helpdesk: await createHelpdesk(t.db), manifest: FAKE_MANIFEST });
+  const restartedApp = createApp({
+    helpdesk: await createHelpdesk(t.db),
+    manifest: FAKE_MANIFEST,
+    serviceUrls: NO_SERVICES,
+  });
   assert.equal((await fileTicket(restartedApp, IT_PROBE)).category, "technical_it");
   t.close();
 });

@@ -31,6 +31,13 @@ export const FAKE_MANIFEST = {
   },
 };
 
+/** Where tests that do not run the analytics services say they are: a port nothing listens on. */
+export const NO_SERVICES = {
+  unclosed: "http://127.0.0.1:9",
+  resolutionTime: "http://127.0.0.1:9",
+  activeByCategory: "http://127.0.0.1:9",
+};
+
 /** A web app on a fresh in-memory store with a manual clock, for `app.request()` tests. */
 export async function testApp(timeZone = "UTC") {
   const { createHelpdesk } = await import("../lib/helpdesk.ts");
@@ -38,7 +45,7 @@ export async function testApp(timeZone = "UTC") {
   const db = await memoryDb(timeZone);
   const clock = manualClock();
   const helpdesk = await createHelpdesk(db, { now: clock.now });
-  const app = createApp({ helpdesk, manifest: FAKE_MANIFEST });
+  const app = createApp({ helpdesk, manifest: FAKE_MANIFEST, serviceUrls: NO_SERVICES });
   return { app, db, helpdesk, clock, close: () => db.kv.close() };
 }
 

@@ -62,8 +62,3 @@ async function openKv(path: string): Promise<Deno.Kv> {
   }
   return await Deno.openKv(path);
 }
-
-/** Wraps an already open KV as a writable store (kept for the app benchmark until it moves to openStore). */
-export function openDb(kv: Deno.Kv, options: { timeZone?: string } = {}): Promise<Db> {
-  return openStore({ kv, ...options });
-}
