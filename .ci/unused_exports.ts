@@ -59,7 +59,7 @@ async function* sourceFiles(path: string): AsyncGenerator<string> {
 const CLAUSE = String.raw`[\w$\s{},*]+?`;
 const SPEC = String.raw`["']([^"']+)["']`;
 const IMPORT = new RegExp(String.raw`^[ \t]*import\s+(${CLAUSE})\s+from\s*${SPEC}`, "gm");
-const DYNAMIC = new RegExp(String.raw`(?:\{([^}]*)\}\s*=\s*)?(?:await\s+)?\bimport\(\s*${SPEC}\s*\)`, "g");
+const DYNAMIC = new RegExp(String.raw`(?:\{([^{}]*)\}\s*=\s*)?(?:await\s+)?\bimport\(\s*${SPEC}\s*\)`, "g");
 const RE_EXPORT = new RegExp(String.raw`^export\s+(?:type\s+)?\{([^}]*)\}\s*from\s*${SPEC}`, "gm");
 const LOCAL_LIST = /^export\s+(?:type\s+)?\{([^}]*)\}\s*;?\s*$/gm;
 const STAR = new RegExp(String.raw`^export\s+\*\s+from\s*${SPEC}`, "gm");
