@@ -1,10 +1,7 @@
 /** Shared test fixtures: fresh in-memory stores and a controllable clock. */
-import { type Db, openStore } from "../lib/data/mod.ts";
+import { memoryDb } from "../lib/data/testing.ts";
 
-/** Opens a fresh in-memory store; close it with `db.kv.close()`. */
-export async function memoryDb(timeZone = "UTC"): Promise<Db> {
-  return await openStore({ kv: await Deno.openKv(":memory:"), timeZone });
-}
+export { memoryDb };
 
 /** A clock that tests move by hand. */
 export function manualClock(start = "2026-03-10T09:00:00.000Z") {

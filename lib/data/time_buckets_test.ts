@@ -5,17 +5,11 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  countUnclosedOpenedSince,
-  createTicket,
-  type Db,
-  type Ticket,
-  updateTicket,
-} from "../lib/data/mod.ts";
-import { BUCKET_LEVELS, bucketsOf, coverSince, type RangeCover } from "../lib/data/time_buckets.ts";
-import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time.ts";
-import { verifyStore } from "../lib/data/verify.ts";
-import { memoryDb } from "./helpers.ts";
+import { countUnclosedOpenedSince, createTicket, type Db, type Ticket, updateTicket } from "./mod.ts";
+import { BUCKET_LEVELS, bucketsOf, coverSince, type RangeCover } from "./time_buckets.ts";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../time.ts";
+import { verifyStore } from "./verify.ts";
+import { memoryDb } from "./testing.ts";
 
 const FINEST = BUCKET_LEVELS[0].size;
 const BLOCK = BUCKET_LEVELS[BUCKET_LEVELS.length - 1].size;

@@ -4,12 +4,12 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { addMessage, createTicket, type Db, getTicket, updateTicket } from "../lib/data/mod.ts";
-import { keys } from "../lib/data/keys.ts";
-import { repairStore } from "../lib/data/repair.ts";
-import { verifyStore } from "../lib/data/verify.ts";
-import type { Category } from "../lib/categories.ts";
-import { memoryDb } from "./helpers.ts";
+import { addMessage, createTicket, type Db, getTicket, updateTicket } from "./mod.ts";
+import { keys } from "./keys.ts";
+import { repairStore } from "./repair.ts";
+import { verifyStore } from "./verify.ts";
+import type { Category } from "../categories.ts";
+import { memoryDb } from "./testing.ts";
 
 const CATEGORIES: Category[] = ["facility_management", "technical_it", "services_complaints"];
 

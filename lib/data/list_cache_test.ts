@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ulid } from "ulid";
-import { CATEGORIES, type Category } from "../lib/categories.ts";
-import { type ImportItem, importTickets } from "../lib/data/import.ts";
+import { CATEGORIES, type Category } from "../categories.ts";
+import { type ImportItem, importTickets } from "./import.ts";
 import {
   addMessage,
   createTicket,
@@ -13,8 +13,8 @@ import {
   type Ticket,
   type TicketRecord,
   updateTicket,
-} from "../lib/data/mod.ts";
-import { memoryDb } from "./helpers.ts";
+} from "./mod.ts";
+import { memoryDb } from "./testing.ts";
 
 // A few queries asked again and again, as pages are: a stale cached answer would show on a repeat.
 const query = fc.constantFrom<ListQuery>(

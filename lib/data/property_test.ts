@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { CATEGORIES } from "../lib/categories.ts";
+import { CATEGORIES } from "../categories.ts";
 import {
   addMessage,
   allTickets,
@@ -10,9 +10,9 @@ import {
   STATUSES,
   type Ticket,
   updateTicket,
-} from "../lib/data/mod.ts";
-import { verifyStore } from "../lib/data/verify.ts";
-import { memoryDb } from "./helpers.ts";
+} from "./mod.ts";
+import { verifyStore } from "./verify.ts";
+import { memoryDb } from "./testing.ts";
 
 const HOUR = 3_600_000;
 const START = Date.parse("2025-01-01T00:00:00Z");

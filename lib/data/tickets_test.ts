@@ -10,10 +10,10 @@ import {
   resolutionByOpenMonth,
   type Ticket,
   updateTicket,
-} from "../lib/data/mod.ts";
-import { verifyStore } from "../lib/data/verify.ts";
-import { ConflictError, NotFoundError } from "../lib/errors.ts";
-import { memoryDb } from "./helpers.ts";
+} from "./mod.ts";
+import { verifyStore } from "./verify.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import { memoryDb } from "./testing.ts";
 
 const at = (iso: string) => new Date(iso);
 const strip = ({ version: _, ...record }: Ticket) => record;
@@ -220,7 +220,7 @@ Deno.test("[data] months are counted in the store's time zone", async () => {
 
 Deno.test("[data] a store refuses to open in another time zone than its counters", async () => {
   const kv = await Deno.openKv(":memory:");
-  const { openStore } = await import("../lib/data/mod.ts");
+  const { openStore } = await import("./mod.ts");
   await openStore({ kv, timeZone: "Europe/Berlin" });
   await assert.rejects(openStore({ kv, timeZone: "UTC" }), /Europe\/Berlin/);
   kv.close();

@@ -1,0 +1,10 @@
+/** Fixtures for tests of the data layer and above: a fresh in-memory store per test. */
+import { type Db, openStore } from "./db.ts";
+
+/**
+ * Opens a fresh in-memory store; close it with `db.kv.close()`.
+ * @testHook
+ */
+export async function memoryDb(timeZone = "UTC"): Promise<Db> {
+  return await openStore({ kv: await Deno.openKv(":memory:"), timeZone });
+}
