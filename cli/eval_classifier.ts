@@ -13,14 +13,14 @@ import { type Classification, createClassifier, LOW_CONFIDENCE_THRESHOLD } from 
 import { parseCommandLine, USAGE_EXIT } from "./args.ts";
 
 /** A labelled ticket to score, with where it came from. */
-export interface EvalRow {
+interface EvalRow {
   text: string;
   label: Category;
   source?: string;
 }
 
 /** Reads labelled tickets from CSV text with a `text` column and a `label` or `category` column. */
-export function rowsFromCsv(csv: string): { rows: EvalRow[]; skipped: number } {
+function rowsFromCsv(csv: string): { rows: EvalRow[]; skipped: number } {
   const records = parseCsvRecords(csv);
   const rows: EvalRow[] = [];
   let skipped = 0;
@@ -36,7 +36,7 @@ export function rowsFromCsv(csv: string): { rows: EvalRow[]; skipped: number } {
 }
 
 /** Classifies every row with a fresh shipped classifier and renders the full report as text. */
-export function report(rows: readonly EvalRow[], title: string): string {
+function report(rows: readonly EvalRow[], title: string): string {
   const classifier = createClassifier();
   const scored = rows.map((row) => ({ row, result: classifier.classify(row.text) }));
   const overall = evaluate(

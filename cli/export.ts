@@ -34,7 +34,7 @@ export async function* exportLines(db: Db): AsyncGenerator<string> {
 }
 
 /** Writes every export line to `out`, buffered; returns how many tickets were written. */
-export async function writeExport(db: Db, out: WritableStream<Uint8Array>, onLine?: (n: number) => void) {
+async function writeExport(db: Db, out: WritableStream<Uint8Array>, onLine?: (n: number) => void) {
   const writer = out.getWriter();
   const encoder = new TextEncoder();
   let buffer = "";

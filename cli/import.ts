@@ -17,7 +17,7 @@ import { readLines } from "./read_lines.ts";
 import { LineError, parseTicketLine, toImportItem } from "./ticket_lines.ts";
 
 /** What an import did. */
-export interface ImportSummary {
+interface ImportSummary {
   imported: number;
   existing: number;
   messages: number;
@@ -25,7 +25,7 @@ export interface ImportSummary {
 }
 
 /** How to import: the clock that bounds "no time in the future", the classifier, and progress hooks. */
-export interface ImportOptions {
+interface ImportOptions {
   now?: Date;
   /** Picks a category for lines without one; by default the app's classifier, built on first need. */
   classify?: (text: string) => { category: Category; confidence: number };

@@ -4,7 +4,7 @@
  */
 
 /** Reports how far a long job got. */
-export interface Progress {
+interface Progress {
   /** Records that `done` of `total` units are finished (`total` 0: unknown); `detail` follows the numbers. */
   update(done: number, total: number, detail?: string): void;
   /** Prints a message on its own line without garbling the bar. */

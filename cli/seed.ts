@@ -38,7 +38,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 /** How far back the seeded history reaches. */
-export const HISTORY_DAYS = 548;
+const HISTORY_DAYS = 548;
 
 type Random = () => number;
 
@@ -131,7 +131,7 @@ function pickCategory(random: Random): Category {
 }
 
 /** What seeding needs: how many tickets, the seed, the present, the campus zone and the classifier. */
-export interface SeedOptions {
+interface SeedOptions {
   tickets: number;
   seed: number;
   now: Date;

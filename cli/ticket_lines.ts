@@ -61,7 +61,7 @@ const ticketLineSchema = z.strictObject({
 }, { error: unknownField });
 
 /** A valid line: the ticket with everything but a missing category filled in, and its messages. */
-export interface ParsedLine {
+interface ParsedLine {
   ticket: Omit<TicketRecord, "category" | "categorySource" | "categoryConfidence">;
   category?: Category;
   categorySource?: TicketRecord["categorySource"];

@@ -52,7 +52,7 @@ const HEX = /^[0-9a-f]+$/;
  * `updatedAt`; within one millisecond the versions decide when they are ordered (a revision number, or
  * same-length hex versionstamps), and anything else is taken as news.
  */
-export function isNotOlder(current: LiveTicket, next: Pick<LiveTicket, "version" | "updatedAt">): boolean {
+function isNotOlder(current: LiveTicket, next: Pick<LiveTicket, "version" | "updatedAt">): boolean {
   if (next.updatedAt !== current.updatedAt) return next.updatedAt > current.updatedAt;
   const [a, b] = [current.version, next.version];
   if (a === b) return true;

@@ -9,7 +9,7 @@ import { Chart } from "frappe-charts/dist/frappe-charts.min.esm.js";
 import { defineIsland } from "../lib/islands/define_island.tsx";
 
 /** Props of the chart: labels along the x axis and one or more series of values. */
-export interface AnalyticsChartProps {
+interface AnalyticsChartProps {
   labels: string[];
   datasets: { name: string; values: number[] }[];
   /** Unit shown after a value in the tooltip, e.g. "hours". */

@@ -19,7 +19,7 @@ import { defineIsland } from "../lib/islands/define_island.tsx";
 import { MAX_TEXT } from "../lib/limits.ts";
 
 /** Props of the live thread. */
-export interface LiveThreadProps {
+interface LiveThreadProps {
   ticket: LiveTicketSignal;
   /** The thread so far, oldest first, each with its position `seq` (1, 2, 3… in commit order). */
   messages: Message[];

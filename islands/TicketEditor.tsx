@@ -18,7 +18,7 @@ import { defineIsland } from "../lib/islands/define_island.tsx";
 import { MAX_TEXT } from "../lib/limits.ts";
 
 /** Props of the ticket editor. */
-export interface TicketEditorProps {
+interface TicketEditorProps {
   ticket: LiveTicketSignal;
   role: Role;
   /** A draft to show instead of the stored description (after a refused save). */

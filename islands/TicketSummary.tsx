@@ -17,7 +17,7 @@ import type { Role, Status } from "../lib/data/types.ts";
 import { defineIsland } from "../lib/islands/define_island.tsx";
 
 /** Props of the ticket summary. */
-export interface TicketSummaryProps {
+interface TicketSummaryProps {
   ticket: LiveTicketSignal;
   role: Role;
 }

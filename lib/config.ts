@@ -29,7 +29,7 @@ export const SERVICES = [
 ] as const;
 
 /** The config key of an analytics service. */
-export type ServiceKey = typeof SERVICES[number]["key"];
+type ServiceKey = typeof SERVICES[number]["key"];
 
 /** Every setting of the app and its services. */
 export interface Config {

@@ -64,7 +64,7 @@ export async function openHelpdesk(config: Pick<Config, "kvPath" | "timeZone">):
 }
 
 /** The statuses a role may see. */
-export function visibleStatuses(role: Role): Status[] {
+function visibleStatuses(role: Role): Status[] {
   return role === "helpdesk" ? ["open", "active", "closed"] : ["open", "active"];
 }
 
@@ -116,7 +116,7 @@ const NEXT_STATUS: Record<Status, Status | null> = { open: "active", active: "cl
  * What the client saw before asking for a change: the ticket's version (API, If-Match), or the values of the
  * fields it is changing (plain HTML forms, so a message posted meanwhile does not refuse an unrelated edit).
  */
-export type Precondition = { version: string } | {
+type Precondition = { version: string } | {
   saw: Partial<Pick<Ticket, "description" | "category" | "status">>;
 };
 

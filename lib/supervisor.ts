@@ -28,7 +28,7 @@ export interface ProcessSpec {
 }
 
 /** When to restart and when to give up; times in milliseconds. */
-export interface RestartPolicy {
+interface RestartPolicy {
   /** Delay before the first restart; each further restart doubles it. */
   firstDelayMs: number;
   /** Longest delay between restarts. */
@@ -65,7 +65,7 @@ export interface RestartState {
 }
 
 /** What to do after an exit: restart after `delayMs` (it is restart number `state.restarts`) or give up. */
-export type Decision =
+type Decision =
   | { action: "restart"; delayMs: number; state: RestartState }
   | { action: "give up"; state: RestartState };
 
@@ -86,7 +86,7 @@ export function decide(
 }
 
 /** What the supervisor needs from the outside world; all but `spawn` default to the real thing. */
-export interface SupervisorDeps<S extends ProcessSpec> {
+interface SupervisorDeps<S extends ProcessSpec> {
   /** Starts one run of the process; may throw, which counts as an immediate failure. */
   spawn(spec: S): Child;
   /** Milliseconds on a clock that only moves forward. */
@@ -98,7 +98,7 @@ export interface SupervisorDeps<S extends ProcessSpec> {
 }
 
 /** A running supervisor. */
-export interface Supervisor {
+interface Supervisor {
   /** Stops every process (SIGTERM, then SIGKILL after `stopTimeoutMs`) for good; resolves to the exit code. */
   stop(): Promise<number>;
   /** The exit code once everything has stopped: 0 after stop(), non-zero after giving up on an essential process. */
@@ -106,7 +106,7 @@ export interface Supervisor {
 }
 
 /** Waits `ms`, cut short by `signal`. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const finish = () => {

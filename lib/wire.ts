@@ -5,7 +5,7 @@
 import type { Message, Ticket, TicketRecord } from "./data/types.ts";
 
 /** The fields of a ticket record, in the order the store, the API and export lines keep them. */
-export const RECORD_FIELDS = [
+const RECORD_FIELDS = [
   "id",
   "description",
   "category",
@@ -19,10 +19,10 @@ export const RECORD_FIELDS = [
 ] as const satisfies readonly (keyof TicketRecord)[];
 
 /** A ticket as the API and the live stream show it: its record without the classifier's confidence, and its version. */
-export type TicketWire = Omit<TicketRecord, "categoryConfidence"> & { version: string };
+type TicketWire = Omit<TicketRecord, "categoryConfidence"> & { version: string };
 
 /** A message as the API, the live stream and export lines show it. */
-export type MessageWire = Message;
+type MessageWire = Message;
 
 /** A record with exactly its own fields, in the stored order. */
 export function recordOf(ticket: TicketRecord): TicketRecord {

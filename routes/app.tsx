@@ -22,7 +22,7 @@ import { dashboardPages } from "./pages/dashboard.tsx";
 import type { Config } from "../lib/config.ts";
 
 /** What the web app is built from. */
-export interface AppOptions {
+interface AppOptions {
   helpdesk: Helpdesk;
   /** Where the island chunks are, from buildIslands. */
   manifest: IslandManifest;
@@ -35,7 +35,7 @@ export interface AppOptions {
 }
 
 /** Largest request body accepted: a 5000-character text in 4-byte characters, JSON-escaped, with room to spare. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** Builds the web app. */
 export function createApp(options: AppOptions) {

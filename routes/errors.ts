@@ -9,7 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import { HelpdeskError } from "../lib/errors.ts";
 
 /** A form or call sent from another site, refused by the cross-site check (403). */
-export class CrossSiteError extends HelpdeskError {
+class CrossSiteError extends HelpdeskError {
   /** Says why, in words a person understands. */
   constructor() {
     super("this form was sent from another site, so it was refused", 403);

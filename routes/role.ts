@@ -11,9 +11,9 @@ import type { ApiEnv } from "./api/env.ts";
 import type { PageEnv } from "./pages/env.ts";
 
 /** Name of the cookie that holds the chosen role. */
-export const ROLE_COOKIE = "helpdesk_role";
+const ROLE_COOKIE = "helpdesk_role";
 /** Name of the cookie that holds the optional display name used on messages. */
-export const NAME_COOKIE = "helpdesk_name";
+const NAME_COOKIE = "helpdesk_name";
 
 function parseRole(value: string | undefined): Role | null {
   const role = roleSchema.safeParse(value);

@@ -15,7 +15,7 @@ import {
 } from "./contracts.ts";
 
 /** How long the dashboard waits for a service before calling it unavailable. */
-export const SERVICE_TIMEOUT_MS = 2000;
+const SERVICE_TIMEOUT_MS = 2000;
 
 /** A service's answer: its data, a refusal of the parameters (400, with its message), or no usable answer. */
 export type ServiceResult<T> =

@@ -5,7 +5,7 @@
 import { normalize, splitWords, stem } from "./tokenizer.ts";
 
 /** Tunable knobs of feature extraction (weights > 0); the defaults were picked by cross-validation. */
-export interface FeatureOptions {
+interface FeatureOptions {
   /** Weight of each word bigram relative to a unigram. */
   bigramWeight: number;
   /** Weight of each character n-gram relative to a unigram. */
@@ -17,7 +17,7 @@ export interface FeatureOptions {
 }
 
 /** Feature settings used by the shipped classifier. */
-export const DEFAULT_FEATURE_OPTIONS: Readonly<FeatureOptions> = {
+const DEFAULT_FEATURE_OPTIONS: Readonly<FeatureOptions> = {
   bigramWeight: 1,
   charWeight: 0.2,
   charMin: 4,

@@ -3,7 +3,7 @@
 import { CATEGORIES, type Category } from "../categories.ts";
 
 /** Precision, recall and F1 of one category, with how many tickets truly belong to it. */
-export interface ClassMetrics {
+interface ClassMetrics {
   precision: number;
   recall: number;
   f1: number;
@@ -22,7 +22,7 @@ export interface Evaluation {
 }
 
 /** One scored ticket: its true category and the one the classifier chose. */
-export interface Outcome {
+interface Outcome {
   actual: Category;
   predicted: Category;
 }

@@ -6,7 +6,7 @@
 import { FEATURE_BUCKETS, type FeatureVector } from "./features.ts";
 
 /** Tunable knobs of the naive Bayes model; the defaults were picked by cross-validation on the corpus. */
-export interface ModelOptions {
+interface ModelOptions {
   /** Additive (Lidstone) smoothing added to every feature count. */
   smoothing: number;
   /** Softmax temperature that turns log-likelihood scores into calibrated probabilities. */
@@ -14,7 +14,7 @@ export interface ModelOptions {
 }
 
 /** Model settings used by the shipped classifier. */
-export const DEFAULT_MODEL_OPTIONS: Readonly<ModelOptions> = {
+const DEFAULT_MODEL_OPTIONS: Readonly<ModelOptions> = {
   smoothing: 0.03,
   temperature: 0.7,
 };

@@ -10,7 +10,7 @@
  */
 
 /** How long and how fast `retryWhileBusy` retries. */
-export interface RetryWhileBusyOptions {
+interface RetryWhileBusyOptions {
   /** Total time after the first try within which retries may start; then the busy error is rethrown. */
   timeoutMs?: number;
   /** The longest single pause between tries. */

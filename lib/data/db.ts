@@ -11,10 +11,10 @@ export interface Db {
 }
 
 /** Where a store is: a KV path or URL (a file, ":memory:", an https:// KV Connect URL), or a KV already open. */
-export type StoreSource = ({ kvPath: string } | { kv: Deno.Kv }) & { timeZone?: string };
+type StoreSource = ({ kvPath: string } | { kv: Deno.Kv }) & { timeZone?: string };
 
 /** How a process uses the store. */
-export interface StoreOptions {
+interface StoreOptions {
   /** Never write: no time-zone marker, no migration (the analytics services, export, verify). */
   readOnly?: boolean;
   /** Open a store whose month counters are kept in another zone, so `verify --repair` can move them. */

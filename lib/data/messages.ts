@@ -8,7 +8,7 @@ import type { Message, Role } from "./types.ts";
 const nextUlid = monotonicFactory();
 
 /** What a new message needs. */
-export interface NewMessage {
+interface NewMessage {
   authorRole: Role;
   authorName: string | null;
   text: string;

@@ -8,7 +8,7 @@ import { keys } from "./keys.ts";
 import type { Message, StoredTicket } from "./types.ts";
 
 /** The store layout this code writes. */
-export const STORE_FORMAT = 2;
+const STORE_FORMAT = 2;
 
 // Messages moved per commit: far below Deno KV's 800 KiB per commit even with 5,000-character texts.
 const MESSAGES_PER_COMMIT = 40;

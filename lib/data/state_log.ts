@@ -17,7 +17,7 @@ export const STATE_LOG_MS = 60 * 60 * 1000;
 export type CountedState = Pick<TicketRecord, "id" | "status" | "category" | "openedAt" | "closedAt">;
 
 /** The counted part of a record. */
-export function countedState(record: TicketRecord): CountedState {
+function countedState(record: TicketRecord): CountedState {
   const { id, status, category, openedAt, closedAt } = record;
   return { id, status, category, openedAt, closedAt };
 }

@@ -8,7 +8,7 @@ import { bucketsOf, monthOf } from "./time_buckets.ts";
 import type { TicketRecord } from "./types.ts";
 
 /** Index keys (each storing the ticket id) and counter increments one ticket record accounts for. */
-export interface Contributions {
+interface Contributions {
   indexes: Deno.KvKey[];
   counters: Map<string, { key: Deno.KvKey; delta: bigint }>;
 }

@@ -13,7 +13,7 @@ export type Role = "reporter" | "helpdesk";
 export const ROLES = ["reporter", "helpdesk"] as const satisfies readonly Role[];
 
 /** Where a ticket's category came from: the classifier or a staff correction. */
-export type CategorySource = "auto" | "staff";
+type CategorySource = "auto" | "staff";
 
 /** A ticket as stored under its primary key (times are ISO 8601 UTC strings). */
 export interface TicketRecord {

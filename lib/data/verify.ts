@@ -25,7 +25,7 @@ export interface Mismatch {
 }
 
 /** Thrown when counters could not be dated (the change log expired during a very long run). */
-export class VerifyIncompleteError extends Error {}
+class VerifyIncompleteError extends Error {}
 
 // getMany reads at most 10 keys: the change counter plus nine others per snapshot.
 const SNAPSHOT_KEYS = 9;
@@ -88,8 +88,7 @@ export async function verifyStore(
 /** Every counter's value, in snapshots dated by the change counter's versionstamp. */
 async function readCounters(db: Db): Promise<CounterSnapshot[]> {
   const counterKeys: Deno.KvKey[] = [];
-  for (const prefix of keys.counterPrefixes()) {
-    if (prefix.length === 1 && prefix[0] === keys.firstOpenedAt()[0]) continue;
+  for (const prefix of keys.sumCounterPrefixes()) {
     for await (const entry of db.kv.list({ prefix })) counterKeys.push(entry.key);
   }
   counterKeys.push(keys.firstOpenedAt());

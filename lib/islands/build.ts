@@ -14,7 +14,7 @@ import { bundleForBrowser, fileUrl, localModuleGraph } from "./deno_cli.ts";
 import { ISLAND_NAME_PATTERN, type IslandManifest, OUTPUT_FILE_PATTERN } from "./manifest.ts";
 
 /** Options of `buildIslands`. */
-export interface BuildIslandsOptions {
+interface BuildIslandsOptions {
   /** Folder whose `*.tsx`/`*.ts` files are the islands; each must `export default` its component. */
   islandsDir: string;
   /** Folder the chunks and `manifest.json` go to; owned by the build, e.g. `static/build`. */

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { IslandManifest } from "./manifest.ts";
 
 /** The file in the output directory that remembers the last build. */
-export const BUILD_RECORD_FILE = "manifest.json";
+const BUILD_RECORD_FILE = "manifest.json";
 
 /** What a build leaves behind so that the next one can tell whether anything changed. */
 export interface BuildRecord {

@@ -1,7 +1,7 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** Runs the current `deno` binary with `args` and returns its stdout; throws with stderr when it fails. */
-export async function runDeno(args: string[]): Promise<string> {
+async function runDeno(args: string[]): Promise<string> {
   const output = await new Deno.Command(Deno.execPath(), {
     args,
     stdout: "piped",

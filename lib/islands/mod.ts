@@ -5,7 +5,6 @@
  * it ends up in the browser bundle.
  * @module
  */
-export { renderPage, type RenderPageOptions } from "./render_page.tsx";
-export { buildIslands, type BuildIslandsOptions } from "./build.ts";
+export { renderPage } from "./render_page.tsx";
+export { buildIslands } from "./build.ts";
 export { createStaticBuildRoute } from "./static_route.ts";
-export type { IslandManifest } from "./manifest.ts";

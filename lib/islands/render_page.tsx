@@ -6,7 +6,7 @@ import { escapeJsonForScript, IslandPropsSerializer } from "./serialize_props.ts
 import { PROPS_SCRIPT_ID } from "./wire_format.ts";
 
 /** Options of `renderPage`. */
-export interface RenderPageOptions {
+interface RenderPageOptions {
   /** Chunk URLs from `buildIslands`; only consulted when the page renders an island. */
   manifest: IslandManifest;
   /** CSP nonce for the boot script. */

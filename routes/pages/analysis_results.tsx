@@ -10,13 +10,13 @@ import { Time } from "../../components/Time.tsx";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** "2026-03" → "Mar 2026". */
-export function monthLabel(month: string): string {
+function monthLabel(month: string): string {
   const [year, m] = month.split("-");
   return `${MONTHS[Number(m) - 1]} ${year}`;
 }
 
 /** A duration in hours as people say it: "45 min", "5.3 hours", "3.2 days". */
-export function formatHours(hours: number): string {
+function formatHours(hours: number): string {
   if (hours < 1) return `${Math.round(hours * 60)} min`;
   if (hours < 48) return `${hours.toLocaleString("en", { maximumFractionDigits: 1 })} hours`;
   return `${(hours / 24).toLocaleString("en", { maximumFractionDigits: 1 })} days`;

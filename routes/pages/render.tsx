@@ -6,7 +6,7 @@ import { Layout } from "../../components/Layout.tsx";
 import type { PageEnv, RolePageEnv } from "./env.ts";
 
 /** The context of any page, with or without a known role. */
-export type AnyPageContext = Context<PageEnv> | Context<RolePageEnv>;
+type AnyPageContext = Context<PageEnv> | Context<RolePageEnv>;
 
 // Rendering only reads the variables, and a known role is also a possible one, so either context will do.
 const asPage = (c: AnyPageContext) => c as Context<PageEnv>;
