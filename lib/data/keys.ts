@@ -13,69 +13,92 @@ import type { Status } from "./types.ts";
  */
 export type BucketLevel = "10min" | "hour" | "day" | "block";
 
+// The first part of every key, written once: the builders below and the groups verify and repair walk use
+// these, so adding a counter means a name here, a builder, its group entry, and its effect in
+// ticket_effects.ts.
+const P = {
+  tickets: "tickets",
+  byStatus: "tickets_by_status",
+  byStatusCategory: "tickets_by_status_category",
+  unclosedByOpenedAt: "tickets_unclosed_by_opened_at",
+  messages: "messages_by_ticket",
+  corrections: "classifier_corrections",
+  countByStatusCategory: "stats_tickets_by_status_category",
+  closedByOpenMonth: "stats_closed_by_open_month",
+  resolutionMsByOpenMonth: "stats_resolution_ms_by_open_month",
+  unclosedByOpenBucket: "stats_unclosed_by_open_bucket",
+  firstOpenedAt: "stats_first_opened_at",
+  ticketStates: "ticket_states",
+  meta: "meta",
+} as const;
+
 /** Builders for every key in the store. */
 export const keys = {
   /** Marks which campus time zone the month counters were built for. */
-  timeZone: () => ["meta", "time_zone"],
+  timeZone: () => [P.meta, "time_zone"],
   /** The layout version of the store (lib/data/migrate.ts); absent in a store written by release 1. */
-  storeFormat: () => ["meta", "format"],
-  ticketPrefix: () => ["tickets"],
-  ticket: (id: string) => ["tickets", id],
-  byStatusPrefix: (status: Status) => ["tickets_by_status", status],
-  byStatus: (status: Status, id: string) => ["tickets_by_status", status, id],
+  storeFormat: () => [P.meta, "format"],
+  ticketPrefix: () => [P.tickets],
+  ticket: (id: string) => [P.tickets, id],
+  byStatusPrefix: (status: Status) => [P.byStatus, status],
+  byStatus: (status: Status, id: string) => [P.byStatus, status, id],
   byStatusCategoryPrefix: (status: Status, category: Category) => [
-    "tickets_by_status_category",
+    P.byStatusCategory,
     status,
     category,
   ],
   byStatusCategory: (status: Status, category: Category, id: string) => [
-    "tickets_by_status_category",
+    P.byStatusCategory,
     status,
     category,
     id,
   ],
-  unclosedByOpenedAtPrefix: () => ["tickets_unclosed_by_opened_at"],
-  unclosedByOpenedAt: (openedMs: number, id: string) => ["tickets_unclosed_by_opened_at", openedMs, id],
-  messagePrefix: (ticketId: string) => ["messages_by_ticket", ticketId],
+  unclosedByOpenedAtPrefix: () => [P.unclosedByOpenedAt],
+  unclosedByOpenedAt: (openedMs: number, id: string) => [P.unclosedByOpenedAt, openedMs, id],
+  messagePrefix: (ticketId: string) => [P.messages, ticketId],
   /** A message, keyed by its position in the thread, so a range read returns the thread in commit order. */
-  message: (ticketId: string, seq: number) => ["messages_by_ticket", ticketId, seq],
-  correctionPrefix: () => ["classifier_corrections"],
-  correction: (ticketId: string) => ["classifier_corrections", ticketId],
+  message: (ticketId: string, seq: number) => [P.messages, ticketId, seq],
+  correctionPrefix: () => [P.corrections],
+  correction: (ticketId: string) => [P.corrections, ticketId],
   countByStatusCategory: (status: Status, category: Category) => [
-    "stats_tickets_by_status_category",
+    P.countByStatusCategory,
     status,
     category,
   ],
-  closedByOpenMonthPrefix: () => ["stats_closed_by_open_month"],
-  closedByOpenMonth: (month: string) => ["stats_closed_by_open_month", month],
-  resolutionMsByOpenMonthPrefix: () => ["stats_resolution_ms_by_open_month"],
-  resolutionMsByOpenMonth: (month: string) => ["stats_resolution_ms_by_open_month", month],
-  unclosedByOpenBucketPrefix: (level: BucketLevel) => ["stats_unclosed_by_open_bucket", level],
+  closedByOpenMonthPrefix: () => [P.closedByOpenMonth],
+  closedByOpenMonth: (month: string) => [P.closedByOpenMonth, month],
+  resolutionMsByOpenMonthPrefix: () => [P.resolutionMsByOpenMonth],
+  resolutionMsByOpenMonth: (month: string) => [P.resolutionMsByOpenMonth, month],
+  unclosedByOpenBucketPrefix: (level: BucketLevel) => [P.unclosedByOpenBucket, level],
   unclosedByOpenBucket: (
     level: BucketLevel,
     index: number,
-  ) => ["stats_unclosed_by_open_bucket", level, index],
-  firstOpenedAt: () => ["stats_first_opened_at"],
+  ) => [P.unclosedByOpenBucket, level, index],
+  firstOpenedAt: () => [P.firstOpenedAt],
   /**
    * Grows with every commit that writes a ticket record; list caches compare it to know they are current,
    * and its versionstamp is that of the newest ticket commit, which lets verify date what it reads.
    */
-  ticketChanges: () => ["meta", "ticket_changes"],
+  ticketChanges: () => [P.meta, "ticket_changes"],
   /** A ticket's earlier counted state, kept for a while under the versionstamp it had (see state_log.ts). */
-  ticketStatePrefix: (id: string) => ["ticket_states", id],
-  ticketState: (id: string, versionstamp: string) => ["ticket_states", id, versionstamp],
-  /** First parts of every counter key (Deno.KvU64 values), for verify and repair. */
-  counterPrefixes: (): Deno.KvKey[] => [
-    ["stats_tickets_by_status_category"],
-    ["stats_closed_by_open_month"],
-    ["stats_resolution_ms_by_open_month"],
-    ["stats_unclosed_by_open_bucket"],
-    ["stats_first_opened_at"],
+  ticketStatePrefix: (id: string) => [P.ticketStates, id],
+  ticketState: (id: string, versionstamp: string) => [P.ticketStates, id, versionstamp],
+  /** First parts of every counter kept by `sum` (Deno.KvU64 values), for verify and repair. */
+  sumCounterPrefixes: (): Deno.KvKey[] => [
+    [P.countByStatusCategory],
+    [P.closedByOpenMonth],
+    [P.resolutionMsByOpenMonth],
+    [P.unclosedByOpenBucket],
   ],
+  /** Tells whether a key is a counter (a `sum` counter or the `min` of firstOpenedAt), for repair. */
+  isCounter: (key: Deno.KvKey): boolean =>
+    key[0] === P.firstOpenedAt || keys.sumCounterPrefixes().some(([first]) => key[0] === first),
+  /** Tells whether a key is a message of a thread. */
+  isMessage: (key: Deno.KvKey): boolean => key[0] === P.messages,
   /** First parts of every pointer index key (values are ticket ids), for verify and repair. */
   indexPrefixes: (): Deno.KvKey[] => [
-    ["tickets_by_status"],
-    ["tickets_by_status_category"],
-    ["tickets_unclosed_by_opened_at"],
+    [P.byStatus],
+    [P.byStatusCategory],
+    [P.unclosedByOpenedAt],
   ],
 } as const;

@@ -14,10 +14,6 @@ import { type Mismatch, verifyStore } from "./verify.ts";
 // Small commits stay far below Deno KV's per-commit limits whatever the key lengths.
 const MUTATIONS_PER_COMMIT = 200;
 
-function isCounter(key: Deno.KvKey): boolean {
-  return keys.counterPrefixes().some((prefix) => prefix.every((part, i) => key[i] === part));
-}
-
 /**
  * Makes every index and counter match a recount from the records in `timeZone`, and every record match its
  * thread, marks the store as kept in that zone, and returns the differences it fixed. Open the store with
@@ -30,9 +26,7 @@ export async function repairStore(
   const { kv, timeZone } = db;
   const mismatches = await verifyStore(db, options);
   const records = mismatches.filter((m) => m.recordFix);
-  const rest = mismatches.filter((m) =>
-    !m.recordFix && (isCounter(m.key) || m.key[0] !== keys.messagePrefix("")[0])
-  );
+  const rest = mismatches.filter((m) => !m.recordFix && (keys.isCounter(m.key) || !keys.isMessage(m.key)));
   // Record fixes go through the checked write, so their indexes, counters and state log stay in step.
   for (const { key, recordFix } of records) {
     await writeTicket(db, String(key[1]), (current) => ({
@@ -49,7 +43,7 @@ export async function repairStore(
     const op = kv.atomic();
     for (const { key, expected } of rest.slice(i, i + MUTATIONS_PER_COMMIT)) {
       if (expected === null) op.delete(key);
-      else if (isCounter(key)) op.set(key, new Deno.KvU64(BigInt(expected)));
+      else if (keys.isCounter(key)) op.set(key, new Deno.KvU64(BigInt(expected)));
       else op.set(key, expected);
     }
     await retryWhileBusy(() => op.commit());
