@@ -19,7 +19,10 @@ import { exportLine } from "../lib/wire.ts";
 // Threads are read this many tickets ahead, so the reads overlap instead of waiting one by one.
 const READ_AHEAD = 64;
 
-/** Yields one export line per ticket, in id order. */
+/**
+ * Yields one export line per ticket, in id order.
+ * @testHook The export tests compare these lines without a file in between.
+ */
 export async function* exportLines(db: Db): AsyncGenerator<string> {
   const queue: Promise<string>[] = [];
   // Only the messages the record read counts: one committed after it belongs to a later state of the

@@ -37,7 +37,10 @@ interface ImportOptions {
   onBatch?: (summary: ImportSummary) => void;
 }
 
-/** Imports every line of `lines` into `db`; see the module comment for the rules. */
+/**
+ * Imports every line of `lines` into `db`; see the module comment for the rules.
+ * @testHook The import tests feed lines without a file and read the summary.
+ */
 export async function importLines(
   db: Db,
   lines: AsyncIterable<string>,
@@ -97,7 +100,10 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** One line saying what an import did. */
+/**
+ * One line saying what an import did.
+ * @testHook The import tests check the wording of the summary line.
+ */
 export function describeSummary(s: ImportSummary, seconds: number): string {
   return `imported ${plural(s.imported, "ticket")} (${plural(s.messages, "message")}), ` +
     `skipped ${s.existing.toLocaleString("en")} already stored, ${plural(s.bad.length, "bad line")} ` +

@@ -146,7 +146,10 @@ interface DraftMessage {
   text: string;
 }
 
-/** Yields the seeded tickets as export lines (JSON text), oldest first. */
+/**
+ * Yields the seeded tickets as export lines (JSON text), oldest first.
+ * @testHook The seed tests check that the same seed gives the same lines.
+ */
 export function* seedLines(options: SeedOptions): Generator<string> {
   const random = seededRandom(options.seed);
   const clock = campusClock(options.timeZone);
@@ -243,7 +246,10 @@ export function* seedLines(options: SeedOptions): Generator<string> {
   }
 }
 
-/** Seeds `db` and returns how many tickets and messages were written. */
+/**
+ * Seeds `db` and returns how many tickets and messages were written.
+ * @testHook The seed tests seed an in-memory store.
+ */
 export async function seed(
   db: Db,
   options: SeedOptions,

@@ -14,7 +14,10 @@ import { createProgress } from "./progress.ts";
 // Beyond this many lines a diff is no longer read; the count says how much more there is.
 const SHOWN = 40;
 
-/** The differences as a readable table: key, expected value, stored value. */
+/**
+ * The differences as a readable table: key, expected value, stored value.
+ * @testHook The verify tests check the table layout.
+ */
 export function formatMismatches(mismatches: readonly Mismatch[]): string {
   const rows = mismatches.slice(0, SHOWN).map((m) => [
     JSON.stringify(m.key),

@@ -5,19 +5,28 @@
  * sleeping and logging are passed in, so tests drive the policy without real processes or real waits.
  */
 
-/** How a process ended; `Deno.CommandStatus` fits. */
+/**
+ * How a process ended; `Deno.CommandStatus` fits.
+ * @testHook The supervisor tests' fake processes implement it.
+ */
 export interface ExitStatus {
   code: number;
   signal?: string | null;
 }
 
-/** A running process as the supervisor sees it; `Deno.ChildProcess` fits. */
+/**
+ * A running process as the supervisor sees it; `Deno.ChildProcess` fits.
+ * @testHook The supervisor tests' fake processes implement it.
+ */
 export interface Child {
   readonly status: Promise<ExitStatus>;
   kill(signal: "SIGTERM" | "SIGKILL"): void;
 }
 
-/** One process to keep running. */
+/**
+ * One process to keep running.
+ * @testHook The supervisor tests name the processes they supervise.
+ */
 export interface ProcessSpec {
   /** Name used in every log line, e.g. "unclosed tickets service". */
   name: string;
@@ -45,7 +54,10 @@ interface RestartPolicy {
   settleMs: number;
 }
 
-/** The restart policy `deno task start` runs with. */
+/**
+ * The restart policy `deno task start` runs with.
+ * @testHook The supervisor tests check their delays and limits against it.
+ */
 export const DEFAULT_POLICY: Readonly<RestartPolicy> = {
   firstDelayMs: 500,
   maxDelayMs: 8_000,
@@ -56,7 +68,10 @@ export const DEFAULT_POLICY: Readonly<RestartPolicy> = {
   settleMs: 100,
 };
 
-/** A process's restart history, as far as the policy needs it. */
+/**
+ * A process's restart history, as far as the policy needs it.
+ * @testHook The supervisor tests drive decide() from a given history.
+ */
 export interface RestartState {
   /** Restarts since the process was last up for `stableAfterMs`; sets the next delay. */
   restarts: number;
@@ -69,7 +84,10 @@ type Decision =
   | { action: "restart"; delayMs: number; state: RestartState }
   | { action: "give up"; state: RestartState };
 
-/** Decides what follows an exit after `uptimeMs` of running, given the history before it. */
+/**
+ * Decides what follows an exit after `uptimeMs` of running, given the history before it.
+ * @testHook The supervisor tests check the policy without processes.
+ */
 export function decide(
   state: RestartState,
   uptimeMs: number,

@@ -35,7 +35,10 @@ export interface Classifier {
 /** Confidence below which a classification is flagged for review; 0.8 flags ~5% of campus tickets. */
 export const LOW_CONFIDENCE_THRESHOLD = 0.8;
 
-/** How many corpus tickets one staff correction counts as, so that 3–5 corrections change behaviour. */
+/**
+ * How many corpus tickets one staff correction counts as, so that 3–5 corrections change behaviour.
+ * @testHook The classifier tests teach a model one correction at this weight.
+ */
 export const CORRECTION_WEIGHT = 5;
 
 /** Counts a labelled corpus into a fresh table, each text weighted once. */

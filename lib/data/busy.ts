@@ -24,7 +24,10 @@ const DEFAULT_MAX_DELAY_MS = 100;
 // The first pauses are short because the lock is usually gone after one or two milliseconds.
 const FIRST_DELAY_MS = 2;
 
-/** Tells whether `error` is the store's transient "busy/locked" refusal, after which a retry may succeed. */
+/**
+ * Tells whether `error` is the store's transient "busy/locked" refusal, after which a retry may succeed.
+ * @testHook The busy tests check which errors count as busy.
+ */
 export function isBusyError(error: unknown): boolean {
   // Deno's own class for a busy resource, in case a backend (or a later Deno) reports it that way.
   if (error instanceof Deno.errors.Busy) return true;

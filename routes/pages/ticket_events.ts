@@ -57,7 +57,10 @@ function parseSeq(raw: string): number {
   return seq;
 }
 
-/** The event stream of one ticket for one client, starting after message number `afterSeq`. */
+/**
+ * The event stream of one ticket for one client, starting after message number `afterSeq`.
+ * @testHook The events test opens a stream with a short stall timeout.
+ */
 export function ticketEvents(
   h: Helpdesk,
   role: Role,
