@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { ulid } from "ulid";
+import { seededRandom } from "../cli/seed.ts";
 import { CATEGORIES } from "../lib/categories.ts";
 import { openStore, type TicketRecord } from "../lib/data/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
@@ -30,16 +31,6 @@ const ENDPOINTS = [
   "/v1/resolution-time?from=2026-01&to=2026-06",
   "/v1/active-by-category",
 ];
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Synthetic tickets opened evenly over the history; a log-normal resolution decides their status. */
 function* syntheticTickets(count: number, nowMs: number): Generator<ImportItem> {
