@@ -24,11 +24,6 @@ const LINE_BREAK = /\r\n|\r|\n/g;
 const LEADING_BREAKS = /^(?:\r\n|\r|\n)*/;
 const breaks = (text: string) => text.match(LINE_BREAK)?.length ?? 0;
 
-/** Parses CSV text into rows of fields; accepts LF, CRLF or CR line ends and a leading byte-order mark. */
-export function parseCsv(text: string): string[][] {
-  return parsed(() => parse(text, OPTIONS));
-}
-
 /** Parses CSV text whose first row is a header into one record per data row, keyed by column name. */
 export function parseCsvRecords(text: string): Record<string, string>[] {
   // With `raw`, csv-parse gives each row with its source text; its types only describe plain rows.
