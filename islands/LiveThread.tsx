@@ -6,7 +6,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import type { Message, Role } from "../lib/data/types.ts";
+import type { Message } from "../lib/data/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
 import {
   fetchTicket,
@@ -23,7 +23,6 @@ interface LiveThreadProps {
   ticket: LiveTicketSignal;
   /** The thread so far, oldest first, each with its position `seq` (1, 2, 3… in commit order). */
   messages: Message[];
-  role: Role;
   /** A refused message to show again, with its error. */
   draft?: string | null;
   error?: string | null;

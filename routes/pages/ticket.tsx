@@ -61,7 +61,6 @@ function TicketPage(
           <LiveThread
             ticket={shared}
             messages={messages}
-            role={role}
             draft={state.messageDraft ?? null}
             error={state.messageError ?? null}
           />
