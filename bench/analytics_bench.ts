@@ -14,13 +14,12 @@ import { seededRandom } from "../cli/seed.ts";
 import { CATEGORIES } from "../lib/categories.ts";
 import { openStore, type TicketRecord } from "../lib/data/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
+import { DAY_MS, HOUR_MS } from "../lib/time.ts";
 import { createActiveByCategoryService } from "../services/active_by_category/app.ts";
 import { createResolutionTimeService } from "../services/resolution_time/app.ts";
 import { createUnclosedService } from "../services/unclosed/app.ts";
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const HISTORY = 548 * DAY;
+const HISTORY = 548 * DAY_MS;
 
 /** The requests measured, as path and query. */
 const ENDPOINTS = [
@@ -37,9 +36,9 @@ function* syntheticTickets(count: number, nowMs: number): Generator<ImportItem> 
   const random = seededRandom(count);
   for (let i = 0; i < count; i++) {
     const openedMs = nowMs - HISTORY + Math.floor((i + random()) * HISTORY / count);
-    const startMs = openedMs + Math.round(random() * 8 * HOUR);
+    const startMs = openedMs + Math.round(random() * 8 * HOUR_MS);
     const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    const closeMs = startMs + Math.round(30 * HOUR * Math.exp(1.2 * normal));
+    const closeMs = startMs + Math.round(30 * HOUR_MS * Math.exp(1.2 * normal));
     const status = startMs > nowMs ? "open" : closeMs > nowMs ? "active" : "closed";
     const iso = (ms: number) => new Date(ms).toISOString();
     const ticket: TicketRecord = {

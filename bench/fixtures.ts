@@ -4,8 +4,8 @@ import { CATEGORIES } from "../lib/categories.ts";
 import type { Db } from "../lib/data/db.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
 import type { TicketRecord } from "../lib/data/types.ts";
+import { DAY_MS, HOUR_MS } from "../lib/time.ts";
 
-const HOUR = 3_600_000;
 const DESCRIPTIONS = [
   "The radiator in room E104 is cold since Monday",
   "Wi-Fi keeps dropping in the library on the second floor",
@@ -22,7 +22,7 @@ export async function fillTickets(
   now = Date.now(),
   onProgress?: (done: number) => void,
 ) {
-  const span = 18 * 30 * 24 * HOUR;
+  const span = 18 * 30 * DAY_MS;
   const BATCH = 2000;
   let random = 42;
   const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -34,8 +34,8 @@ export async function fillTickets(
       const age = (now - opened) / span;
       const roll = next();
       const status = roll < age * 0.95 ? "closed" : roll < age * 0.95 + 0.1 ? "active" : "open";
-      const activated = status === "open" ? null : opened + Math.floor(next() * 48 * HOUR);
-      const closed = status === "closed" ? activated! + Math.floor(next() * 200 * HOUR) : null;
+      const activated = status === "open" ? null : opened + Math.floor(next() * 48 * HOUR_MS);
+      const closed = status === "closed" ? activated! + Math.floor(next() * 200 * HOUR_MS) : null;
       const last = Math.min(now, closed ?? activated ?? opened);
       const ticket: TicketRecord = {
         id: ulid(opened),

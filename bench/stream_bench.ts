@@ -10,6 +10,7 @@ import { ulid } from "ulid";
 import type { Db } from "../lib/data/db.ts";
 import { importTickets } from "../lib/data/import.ts";
 import type { Message, TicketRecord } from "../lib/data/types.ts";
+import { HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 
 const REPLIES = [
   "Thanks, we have forwarded this to the facilities team and they will come by this afternoon.",
@@ -26,7 +27,7 @@ const REPLIES = [
  */
 export async function seedLongThread(db: Db, count: number, options: { textLength?: number } = {}) {
   const now = Date.now();
-  const opened = now - count * 60_000 - 3_600_000;
+  const opened = now - count * MINUTE_MS - HOUR_MS;
   const ticket: TicketRecord = {
     id: ulid(opened),
     description: "The heating in the reading room of the library has been off for a week",
@@ -37,10 +38,10 @@ export async function seedLongThread(db: Db, count: number, options: { textLengt
     openedAt: new Date(opened).toISOString(),
     activatedAt: null,
     closedAt: null,
-    updatedAt: new Date(opened + count * 60_000).toISOString(),
+    updatedAt: new Date(opened + count * MINUTE_MS).toISOString(),
   };
   const messages: Message[] = Array.from({ length: count }, (_, i) => {
-    const at = opened + (i + 1) * 60_000;
+    const at = opened + (i + 1) * MINUTE_MS;
     return {
       id: ulid(at),
       ticketId: ticket.id,

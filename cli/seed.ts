@@ -14,6 +14,7 @@ import { createClassifier } from "../lib/classifier/mod.ts";
 import { loadConfig } from "../lib/config.ts";
 import { allTickets, type Db, listCorrections, openStore } from "../lib/data/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../lib/time.ts";
 import { parseCommandLine, USAGE_EXIT, usageError } from "./args.ts";
 import { createProgress } from "./progress.ts";
 import {
@@ -34,9 +35,6 @@ import {
 } from "./seed_data.ts";
 import { parseTicketLine, toImportItem } from "./ticket_lines.ts";
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 /** How far back the seeded history reaches. */
 const HISTORY_DAYS = 548;
 
@@ -95,10 +93,10 @@ function busyness(clock: ReturnType<typeof campusClock>, ms: number): number {
 
 /** The next moment staff are at work (weekdays 8–18 on the campus clock) at or after `ms`. */
 function nextWorkingTime(clock: ReturnType<typeof campusClock>, random: Random, ms: number): number {
-  for (let t = ms, i = 0; i < 24 * 7; i++, t += HOUR) {
+  for (let t = ms, i = 0; i < 24 * 7; i++, t += HOUR_MS) {
     const { hour, weekday } = clock(t);
     if (weekday >= 1 && weekday <= 5 && hour >= 8 && hour < 18) {
-      return t === ms ? ms : t - (t % HOUR) + Math.floor(random() * 50) * MINUTE;
+      return t === ms ? ms : t - (t % HOUR_MS) + Math.floor(random() * 50) * MINUTE_MS;
     }
   }
   return ms;
@@ -154,7 +152,7 @@ export function* seedLines(options: SeedOptions): Generator<string> {
   const random = seededRandom(options.seed);
   const clock = campusClock(options.timeZone);
   const nowMs = options.now.getTime();
-  const startMs = nowMs - HISTORY_DAYS * DAY;
+  const startMs = nowMs - HISTORY_DAYS * DAY_MS;
   const openings: number[] = [];
   while (openings.length < options.tickets) {
     const at = startMs + Math.floor(random() * (nowMs - startMs));
@@ -170,9 +168,12 @@ export function* seedLines(options: SeedOptions): Generator<string> {
     const description = describe(random, category);
     const reporter = random() < 0.6 ? pick(random, REPORTER_NAMES) : null;
     const staff = pick(random, STAFF_NAMES[category]);
-    const startMs = nextWorkingTime(clock, random, openedMs + waitMs(random, pace.startHours, 1, HOUR));
+    const startMs = nextWorkingTime(clock, random, openedMs + waitMs(random, pace.startHours, 1, HOUR_MS));
     const stall = random() < STALLED_SHARE ? 6 : 1;
-    const resolveMs = Math.max(10 * MINUTE, stall * waitMs(random, pace.resolveHours, pace.sigma, HOUR));
+    const resolveMs = Math.max(
+      10 * MINUTE_MS,
+      stall * waitMs(random, pace.resolveHours, pace.sigma, HOUR_MS),
+    );
     const closeMs = nextWorkingTime(clock, random, startMs + resolveMs);
     const status = startMs > nowMs ? "open" : closeMs > nowMs ? "active" : "closed";
     const endMs = status === "closed" ? closeMs : nowMs;
@@ -183,9 +184,9 @@ export function* seedLines(options: SeedOptions): Generator<string> {
     let chatFrom = status === "open" ? openedMs : startMs;
     if (status !== "open" && random() < 0.85) {
       const first = pick(random, HELPDESK_FIRST[category]);
-      say(startMs + Math.floor(random() * 20) * MINUTE, "helpdesk", first.text);
+      say(startMs + Math.floor(random() * 20) * MINUTE_MS, "helpdesk", first.text);
       if (first.answers && random() < 0.8) {
-        chatFrom = startMs + Math.floor(random() * 180 + 25) * MINUTE;
+        chatFrom = startMs + Math.floor(random() * 180 + 25) * MINUTE_MS;
         say(chatFrom, "reporter", pick(random, first.answers));
       }
     }
@@ -199,8 +200,8 @@ export function* seedLines(options: SeedOptions): Generator<string> {
       );
     }
     if (status === "closed") {
-      if (random() < 0.3) say(closeMs - 30 * MINUTE, "reporter", pick(random, REPORTER_THANKS));
-      if (random() < 0.75) say(closeMs - 2 * MINUTE, "helpdesk", pick(random, HELPDESK_CLOSING));
+      if (random() < 0.3) say(closeMs - 30 * MINUTE_MS, "reporter", pick(random, REPORTER_THANKS));
+      if (random() < 0.75) say(closeMs - 2 * MINUTE_MS, "helpdesk", pick(random, HELPDESK_CLOSING));
     }
     // Every message falls inside the ticket's life, a millisecond apart at least, in time order.
     drafts.forEach((d) => d.at = Math.min(Math.max(d.at, openedMs + 1), endMs));

@@ -7,11 +7,12 @@
  * the same snapshot as a counter, "the ticket's state at that moment" is the newest of its states whose
  * versionstamp is not later — no pause of the writers, no guessing.
  */
+import { HOUR_MS } from "../time.ts";
 import { keys } from "./keys.ts";
 import type { TicketRecord } from "./types.ts";
 
 /** How long earlier states are kept: far longer than a verify of a million tickets takes. */
-export const STATE_LOG_MS = 60 * 60 * 1000;
+export const STATE_LOG_MS = HOUR_MS;
 
 /** The fields of a ticket that indexes and counters depend on. */
 export type CountedState = Pick<TicketRecord, "id" | "status" | "category" | "openedAt" | "closedAt">;

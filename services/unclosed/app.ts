@@ -2,10 +2,9 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { countUnclosedOpenedSince, type Db } from "../../lib/data/mod.ts";
+import { HOUR_MS } from "../../lib/time.ts";
 import { MAX_DAYS, MAX_HOURS, type UnclosedAnswer } from "../contracts.ts";
 import { createServiceApp, parseQuery, type ServiceOptions, unknownParameterError } from "../shared.ts";
-
-const HOUR_MS = 3_600_000;
 
 function periodCount(name: "hours" | "days", max: number) {
   return z.string()
