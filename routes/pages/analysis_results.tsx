@@ -6,13 +6,12 @@ import AnalyticsChart from "../../islands/AnalyticsChart.tsx";
 import { CATEGORY_LABELS } from "../../lib/categories.ts";
 import type { ActiveAnswer, ResolutionAnswer, UnclosedAnswer } from "../../services/contracts.ts";
 import { Time } from "../../components/Time.tsx";
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+import { MONTH_ABBREVIATIONS } from "../../lib/time.ts";
 
 /** "2026-03" → "Mar 2026". */
 function monthLabel(month: string): string {
   const [year, m] = month.split("-");
-  return `${MONTHS[Number(m) - 1]} ${year}`;
+  return `${MONTH_ABBREVIATIONS[Number(m) - 1]} ${year}`;
 }
 
 /** A duration in hours as people say it: "45 min", "5.3 hours", "3.2 days". */
