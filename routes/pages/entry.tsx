@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { Layout } from "../../components/Layout.tsx";
 import { FieldError } from "../../components/FieldError.tsx";
 import { rememberRole } from "../role.ts";
+import { MAX_NAME } from "../../lib/limits.ts";
 import { authorNameSchema, roleSchema } from "../../lib/schemas.ts";
 import type { Role } from "../../lib/data/types.ts";
 import type { PageEnv } from "./env.ts";
@@ -27,7 +28,7 @@ function EntryPage(props: { role: Role | null; name: string | null; error?: stri
             id="name"
             name="name"
             type="text"
-            maxLength={80}
+            maxLength={MAX_NAME}
             autocomplete="name"
             value={props.name ?? ""}
             aria-invalid={props.field === "name" ? "true" : undefined}

@@ -14,6 +14,7 @@ import {
   statusSchema,
   ticketIdSchema,
 } from "../../lib/schemas.ts";
+import { MAX_TEXT } from "../../lib/limits.ts";
 import { STATUS_LABELS } from "../../components/Badges.tsx";
 import type { RolePageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
@@ -39,7 +40,7 @@ function NewTicketForm(props: { draft?: string; error?: string | null }) {
           id="description"
           name="description"
           rows={7}
-          maxLength={5000}
+          maxLength={MAX_TEXT}
           required
           aria-invalid={props.error ? "true" : undefined}
           aria-describedby={props.error ? "description-hint description-error" : "description-hint"}
