@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { loadConfig } from "../lib/config.ts";
 import { type Db, openStore } from "../lib/data/mod.ts";
 import { HelpdeskError, ValidationError } from "../lib/errors.ts";
-import { firstIssue } from "../lib/schemas.ts";
+import { firstIssue, unknownFieldError } from "../lib/schemas.ts";
 
 /** Options every service factory takes; `now` lets tests pin the clock. */
 export interface ServiceOptions {
@@ -57,12 +57,9 @@ export function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.output
   return parsed.data;
 }
 
-/** The zod error option that names unknown query parameters. */
+/** The zod error option that names unknown query parameters: "unknown parameter a; this endpoint takes …". */
 export function unknownParameterError(allowed: string) {
-  return (issue: { code?: string; keys?: string[] }) =>
-    issue.code === "unrecognized_keys"
-      ? `unknown parameter ${issue.keys!.join(", ")}; this endpoint takes ${allowed}`
-      : undefined;
+  return unknownFieldError({ noun: "parameter", allowed: `this endpoint takes ${allowed}` });
 }
 
 /** Opens the configured store read-only: services never write, the web app is the one writer. */
