@@ -8,7 +8,10 @@ import { createServiceApp, parseQuery, type ServiceOptions, unknownParameterErro
 
 const querySchema = z.strictObject({}, { error: unknownParameterError("no parameters") });
 
-/** Builds the active-by-category service: `GET /v1/active-by-category` and `GET /health`. */
+/**
+ * Builds the active-by-category service: `GET /v1/active-by-category` and `GET /health`. It takes the
+ * options every service takes, so callers build the three alike, but has no clock to pin.
+ */
 export function createActiveByCategoryService(db: Db, _options: ServiceOptions = {}): Hono {
   const app = createServiceApp(["/v1/active-by-category"]);
   app.get("/v1/active-by-category", async (c) => {
