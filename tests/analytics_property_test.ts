@@ -11,11 +11,10 @@ import { createTicket, type Ticket, updateTicket } from "../lib/data/mod.ts";
 import { verifyStore } from "../lib/data/verify.ts";
 import { createActiveByCategoryService } from "../services/active_by_category/app.ts";
 import { createResolutionTimeService } from "../services/resolution_time/app.ts";
+import { DAY_MS, HOUR_MS } from "../lib/time.ts";
 import { createUnclosedService } from "../services/unclosed/app.ts";
 import { memoryDb } from "./helpers.ts";
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const ZONES = ["UTC", "America/New_York", "Asia/Kolkata"];
 
 /** "YYYY-MM" of a time on the wall clock of `timeZone` (Swedish dates are ISO-like). */
@@ -43,10 +42,10 @@ function addMonths(month: string, n: number): string {
 }
 
 type Period = { hours: number } | { days: number };
-const periodMs = (p: Period) => "hours" in p ? p.hours * HOUR : p.days * DAY;
+const periodMs = (p: Period) => "hours" in p ? p.hours * HOUR_MS : p.days * DAY_MS;
 
 const openedArb = fc.oneof(
-  fc.record({ kind: fc.constant("ago" as const), ms: fc.integer({ min: 0, max: 420 * DAY }) }),
+  fc.record({ kind: fc.constant("ago" as const), ms: fc.integer({ min: 0, max: 420 * DAY_MS }) }),
   fc.record({ kind: fc.constant("periodStart" as const), delta: fc.constantFrom(-1, 0, 1) }),
   fc.record({
     kind: fc.constant("monthStart" as const),
@@ -57,7 +56,7 @@ const openedArb = fc.oneof(
 );
 
 const closeArb = fc.oneof(
-  fc.record({ kind: fc.constant("after" as const), ms: fc.integer({ min: 0, max: 40 * DAY }) }),
+  fc.record({ kind: fc.constant("after" as const), ms: fc.integer({ min: 0, max: 40 * DAY_MS }) }),
   fc.constant({ kind: "now" as const }),
   fc.constant({ kind: "nextMonthStart" as const }),
 );
@@ -65,7 +64,7 @@ const closeArb = fc.oneof(
 const ticketArb = fc.record({
   category: fc.constantFrom(...CATEGORIES),
   opened: openedArb,
-  activateAfter: fc.option(fc.integer({ min: 0, max: 10 * DAY }), { nil: null }),
+  activateAfter: fc.option(fc.integer({ min: 0, max: 10 * DAY_MS }), { nil: null }),
   close: fc.option(closeArb, { nil: null }),
 });
 
@@ -158,7 +157,7 @@ function expectedMonths(facts: Fact[], nowMs: number, timeZone: string, from?: s
     return {
       month,
       closed: closed.length,
-      averageHours: closed.length ? totalMs / closed.length / HOUR : null,
+      averageHours: closed.length ? totalMs / closed.length / HOUR_MS : null,
     };
   });
 }

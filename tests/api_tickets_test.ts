@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { allTickets } from "../lib/data/mod.ts";
+import { HOUR_MS } from "../lib/time.ts";
 import { api, testApp } from "./helpers.ts";
 
 async function count(db: Parameters<typeof allTickets>[0]) {
@@ -112,7 +113,7 @@ Deno.test("[api] staff move a ticket open → active → closed and no other way
   assert.equal(res.status, 422);
   assert.equal((await res.json()).field, "status");
 
-  t.clock.advance(3_600_000);
+  t.clock.advance(HOUR_MS);
   res = await patch("active");
   assert.equal(res.status, 200);
   ticket = await res.json();
@@ -122,7 +123,7 @@ Deno.test("[api] staff move a ticket open → active → closed and no other way
   res = await patch("open");
   assert.equal(res.status, 422);
 
-  t.clock.advance(3_600_000);
+  t.clock.advance(HOUR_MS);
   res = await patch("closed");
   assert.equal(res.status, 200);
   ticket = await res.json();

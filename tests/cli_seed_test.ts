@@ -4,6 +4,7 @@ import { parseTicketLine } from "../cli/ticket_lines.ts";
 import { CATEGORIES, type Category } from "../lib/categories.ts";
 import { allTickets, listMessages } from "../lib/data/mod.ts";
 import { verifyStore } from "../lib/data/verify.ts";
+import { DAY_MS, HOUR_MS } from "../lib/time.ts";
 import { memoryDb } from "./helpers.ts";
 
 const NOW = new Date("2026-03-10T12:00:00.000Z");
@@ -33,7 +34,7 @@ Deno.test("[cli] seeded history is valid import data with a believable shape", a
   assert.deepEqual(await verifyStore(db), []);
   const tickets = [];
   for await (const t of allTickets(db)) tickets.push(t);
-  const ageDays = (t: { openedAt: string }) => (NOW.getTime() - Date.parse(t.openedAt)) / 86_400_000;
+  const ageDays = (t: { openedAt: string }) => (NOW.getTime() - Date.parse(t.openedAt)) / DAY_MS;
   // 18 months back, none in the future.
   assert.ok(tickets.every((t) => ageDays(t) >= 0 && ageDays(t) <= 549));
   assert.ok(tickets.some((t) => ageDays(t) > 480));
@@ -46,7 +47,7 @@ Deno.test("[cli] seeded history is valid import data with a believable shape", a
   assert.ok(tickets.some((t) => t.categorySource === "staff"));
   // Resolution takes hours to weeks.
   const hours = tickets.filter((t) => t.closedAt).map((t) =>
-    (Date.parse(t.closedAt!) - Date.parse(t.openedAt)) / 3_600_000
+    (Date.parse(t.closedAt!) - Date.parse(t.openedAt)) / HOUR_MS
   );
   assert.ok(Math.min(...hours) < 6 && Math.max(...hours) > 24 * 14);
   // Threads alternate between reporter and helpdesk and stay within the ticket's life.

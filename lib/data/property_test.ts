@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { CATEGORIES } from "../categories.ts";
+import { HOUR_MS } from "../time.ts";
 import {
   addMessage,
   allTickets,
@@ -14,7 +15,6 @@ import {
 import { verifyStore } from "./verify.ts";
 import { memoryDb } from "./testing.ts";
 
-const HOUR = 3_600_000;
 const START = Date.parse("2025-01-01T00:00:00Z");
 
 const operation = fc.oneof(
@@ -51,7 +51,7 @@ Deno.test("[data] any sequence of changes keeps indexes and counters equal to a 
                 description: "something",
                 category: op.category,
                 categoryConfidence: 0.5,
-                openedAt: new Date(START + op.hours * HOUR),
+                openedAt: new Date(START + op.hours * HOUR_MS),
               });
               ids.push(t.id);
               continue;
@@ -61,7 +61,7 @@ Deno.test("[data] any sequence of changes keeps indexes and counters equal to a 
             const strip = ({ version: _, ...r }: Ticket) => r;
             if (op.kind === "advance") {
               await updateTicket(db, id, (t) => {
-                const later = new Date(Date.parse(t.updatedAt) + op.hours * HOUR).toISOString();
+                const later = new Date(Date.parse(t.updatedAt) + op.hours * HOUR_MS).toISOString();
                 if (t.status === "open") {
                   return { ...strip(t), status: "active", activatedAt: later, updatedAt: later };
                 }
