@@ -10,8 +10,7 @@
  * Relative specifiers are followed, also through `export *` and `export { … } from` barrels; a namespace
  * import, or a dynamic `import()` whose names are not destructured, uses every export of its module. Exempt
  * are the exports a process starts by path (the default export of a `deno serve` entry, a script's `main`)
- * and the few that generated code imports ({@link KEPT}). A finding that another change is about to fix is
- * listed as {@link WAITING} and reported without failing, until it is fixed: then the entry itself fails.
+ * and the few that generated code imports ({@link KEPT}).
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,10 +35,6 @@ const KEPT = new Map([
  * Findings another change in progress fixes, in a file this change leaves alone: reported, not failed on.
  * An entry that is no longer a finding fails the check, so it goes as soon as the fix lands.
  */
-const WAITING = new Map([
-  // lib/data/import.ts is being reworked in parallel; ImportOutcome is to lose its `export` there.
-  ["lib/data/import.ts", new Set(["ImportOutcome"])],
-]);
 const isTest = (file: string) => file.startsWith("tests/") || /_test\.tsx?$/.test(file);
 
 /** What one module exports: local names, names forwarded from another module, and `export *` sources. */
@@ -183,19 +178,15 @@ for (const [file, uses] of usesByFile) {
 
 const unused: string[] = [];
 const testOnly: string[] = [];
-const waiting: string[] = [];
 for (const [file, exports] of [...modules].sort(([a], [b]) => a.localeCompare(b))) {
   for (const name of [...exports.local, ...exports.forwarded.keys()].sort()) {
     if ((isEntry(file) && ENTRY_EXPORTS.has(name)) || KEPT.get(file)?.has(name)) continue;
     const state = usedBy.get(`${file}\0${name}`);
     if (state?.app) continue;
     if (state?.test && exports.testHooks.has(name)) continue;
-    if (WAITING.get(file)?.has(name)) waiting.push(`${file}: ${name}`);
-    else (state?.test ? testOnly : unused).push(`${file}: ${name}`);
+    (state?.test ? testOnly : unused).push(`${file}: ${name}`);
   }
 }
-const fixed = [...WAITING].flatMap(([file, names]) => [...names].map((name) => `${file}: ${name}`))
-  .filter((entry) => !waiting.includes(entry));
 
 if (unused.length > 0) console.log(`Exported but imported by no other file:\n${unused.join("\n")}`);
 if (testOnly.length > 0) {
@@ -204,14 +195,5 @@ if (testOnly.length > 0) {
     `Exported but imported only by tests (mark a real test hook @testHook):\n${testOnly.join("\n")}`,
   );
 }
-if (fixed.length > 0) {
-  if (unused.length + testOnly.length > 0) console.log();
-  console.log(`Listed as WAITING but no longer a finding (remove the entry):\n${fixed.join("\n")}`);
-}
-if (unused.length + testOnly.length + fixed.length > 0) Deno.exit(1);
-if (waiting.length > 0) {
-  console.log(`Waiting for a change in progress (see WAITING; not failed on):\n${waiting.join("\n")}\n`);
-}
-console.log(
-  waiting.length > 0 ? "Every other export is imported somewhere." : "Every export is imported somewhere.",
-);
+if (unused.length + testOnly.length > 0) Deno.exit(1);
+console.log("Every export is imported somewhere.");

@@ -14,7 +14,8 @@ import { type ImportItem, importTickets } from "../lib/data/import.ts";
 import { parseCommandLine, USAGE_EXIT } from "./args.ts";
 import { createProgress } from "./progress.ts";
 import { readLines } from "./read_lines.ts";
-import { LineError, parseTicketLine, toImportItem } from "./ticket_lines.ts";
+import { ValidationError } from "../lib/errors.ts";
+import { parseTicketLine, toImportItem } from "./ticket_lines.ts";
 
 /** What an import did. */
 interface ImportSummary {
@@ -78,7 +79,7 @@ export async function importLines(
       if (!line.category && !classify) classify = await appClassifier(db);
       batch.push(toImportItem(line, classify!));
     } catch (error) {
-      if (!(error instanceof LineError)) throw error;
+      if (!(error instanceof ValidationError)) throw error;
       summary.bad.push({ line: number, reason: error.message });
       options.onBadLine?.(number, error.message);
       continue;

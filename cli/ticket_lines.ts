@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Category } from "../lib/categories.ts";
 import type { ImportItem } from "../lib/data/import.ts";
 import type { Message, TicketRecord } from "../lib/data/types.ts";
+import { ValidationError } from "../lib/errors.ts";
 import { recordOf } from "../lib/wire.ts";
 import {
   authorNameSchema,
@@ -69,11 +70,8 @@ interface ParsedLine {
   messages: Message[];
 }
 
-/** Why a line was refused. */
-export class LineError extends Error {}
-
 /**
- * Parses and checks one line. `now` is the latest time a line may mention. Throws LineError with a
+ * Parses and checks one line. `now` is the latest time a line may mention. Throws ValidationError with a
  * message naming the field at fault.
  */
 export function parseTicketLine(text: string, now: Date): ParsedLine {
@@ -81,16 +79,18 @@ export function parseTicketLine(text: string, now: Date): ParsedLine {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new LineError(`not valid JSON (${(error as Error).message})`);
+    throw new ValidationError(`not valid JSON (${(error as Error).message})`);
   }
   const parsed = ticketLineSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new LineError(issue.path.length ? `${fieldPath(issue.path)}: ${issue.message}` : issue.message);
+    throw new ValidationError(
+      issue.path.length ? `${fieldPath(issue.path)}: ${issue.message}` : issue.message,
+    );
   }
   const line = parsed.data;
   const problem = storyProblem(line, now.getTime());
-  if (problem) throw new LineError(problem);
+  if (problem) throw new ValidationError(problem);
   return {
     ticket: {
       id: line.id,

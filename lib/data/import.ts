@@ -25,7 +25,7 @@ function storedOf(ticket: TicketRecord, messageCount: number): StoredTicket {
 }
 
 /** What happened to one ticket: written now, or left alone because a ticket with its id exists. */
-export type ImportOutcome = "imported" | "exists";
+type ImportOutcome = "imported" | "exists";
 
 // Deno KV's per-commit limits (checks 100, mutations 1000, keys 80 KiB, keys + values 800 KiB), with room
 // to spare: the size estimates below are upper bounds for what the store keeps (ULID keys, JSON-like values).
