@@ -47,7 +47,12 @@ export interface Config {
   servicePorts: Record<ServiceKey, number>;
   /** Base URLs the web app calls the analytics services at. */
   serviceUrls: Record<ServiceKey, string>;
+  /** Host names the web app answers to; any other Host header is refused (against DNS rebinding). */
+  allowedHosts: string[];
 }
+
+/** The host names a fresh checkout answers to: this machine's own names. */
+export const LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
 
 function port(env: (name: string) => string | undefined, name: string, fallback: number): number {
   const raw = env(name);
@@ -79,5 +84,8 @@ export function loadConfig(env: (name: string) => string | undefined = (n) => De
     appUrl: `${local(appPort)}/`,
     servicePorts,
     serviceUrls,
+    allowedHosts:
+      env("HELPDESK_ALLOWED_HOSTS")?.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean) ??
+        LOCAL_HOSTS,
   };
 }

@@ -26,7 +26,7 @@ export class ForbiddenError extends HelpdeskError {
 /** The thing does not exist, or is not visible to this role (404). */
 export class NotFoundError extends HelpdeskError {
   /** Names what was not found. */
-  constructor(message = "ticket not found") {
+  constructor(message = "This ticket does not exist, or it is not visible to you.") {
     super(message, 404);
   }
 }

@@ -189,6 +189,9 @@ export async function changeTicket(
     return next satisfies TicketRecord;
   }, {
     expectedVersion: "version" in precondition ? precondition.version : null,
+    mustSee: (current) => {
+      if (!visibleStatuses(role).includes(current.status)) throw new NotFoundError();
+    },
     alsoWrite: (op) => {
       if (corrected) writeCorrection(op, { ticketId: id, ...corrected, correctedAt: at });
     },

@@ -3,7 +3,7 @@
  * them once — `/api` to `{"error", "field"}` JSON in routes/api/mod.ts, pages to an HTML page in
  * routes/app.tsx. This module turns the errors Hono's own middleware throws into the same types.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { HelpdeskError } from "../lib/errors.ts";
@@ -42,3 +42,61 @@ export function refusalOf(error: unknown): HelpdeskError | null {
   }
   return null;
 }
+
+/** Whether a request belongs to the JSON API, whose every answer (refusals included) is JSON. */
+export function isApiRequest(c: Context): boolean {
+  return c.req.path === "/api" || c.req.path.startsWith("/api/");
+}
+
+/** The JSON API's answer to a refusal: `{"error", "field"?}` with its status. */
+export function sendApiError(c: Context, refusal: HelpdeskError): Response {
+  const body = refusal.field ? { error: refusal.message, field: refusal.field } : { error: refusal.message };
+  return c.json(body, refusal.status as 400);
+}
+
+/** Refuses a request for a host name the app does not serve (a DNS-rebinding page, a wrong proxy). */
+export function allowedHostCheck(allowed: readonly string[]): MiddlewareHandler {
+  const names = new Set(allowed.map((h) => h.toLowerCase()));
+  return async (c, next) => {
+    const host = new URL(c.req.url).hostname.toLowerCase();
+    if (!names.has(host) && !names.has(`[${host}]`)) {
+      throw new HelpdeskError(
+        `this server does not answer to the host name "${host}"; add it to HELPDESK_ALLOWED_HOSTS to serve it`,
+        421,
+      );
+    }
+    await next();
+  };
+}
+
+/**
+ * Answers a known path asked with a method it does not take with 405 and `Allow` (OPTIONS: 204 and `Allow`),
+ * instead of a 404 that says the resource is not there. `routes` is read at request time, when all exist.
+ */
+export function methodCheck(routes: () => readonly { method: string; path: string }[]): MiddlewareHandler {
+  let patterns: { method: string; pattern: RegExp }[] | null = null;
+  return async (c, next) => {
+    patterns ??= routes().filter((r) => r.method !== "ALL").map((r) => ({
+      method: r.method,
+      pattern: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+")}$`),
+    }));
+    const methods = new Set(patterns.filter((p) => p.pattern.test(c.req.path)).map((p) => p.method));
+    if (methods.has("GET")) methods.add("HEAD");
+    const method = c.req.method === "HEAD" ? "GET" : c.req.method;
+    if (methods.size === 0 || methods.has(method)) return await next();
+    const allow = [...methods].sort().join(", ");
+    if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
+    c.header("Allow", allow);
+    throw new HelpdeskError(`${c.req.method} is not allowed here; this address takes ${allow}`, 405);
+  };
+}
+
+/**
+ * Marks every answer that depends on who asks (the role cookie, the role header) as private to that
+ * browser, so no shared cache hands one person's page to another.
+ */
+export const privateAnswers: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (!c.res.headers.has("cache-control")) c.header("Cache-Control", "private, no-cache");
+  c.header("Vary", isApiRequest(c) ? "Cookie, X-Helpdesk-Role" : "Cookie", { append: true });
+};

@@ -65,12 +65,13 @@ export function requireStaff(refusal: string): MiddlewareHandler<PageEnv> {
 /** The role of an API call: its `X-Helpdesk-Role` header, or else the browser's role cookie; 400 without one. */
 export const apiRole: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const header = c.req.header("x-helpdesk-role");
-  const role = header === undefined ? roleFromCookie(c) : parseRole(header.trim().toLowerCase());
+  // Matched exactly: "REPORTER" or " helpdesk" is not a role, and saying so once is clearer than guessing.
+  const role = header === undefined ? roleFromCookie(c) : parseRole(header);
   if (!role) {
     throw new ValidationError(
       header === undefined
         ? "missing role: send the X-Helpdesk-Role header (reporter or helpdesk)"
-        : "unknown role: X-Helpdesk-Role must be reporter or helpdesk",
+        : `unknown role "${header}": X-Helpdesk-Role must be exactly reporter or helpdesk`,
       "X-Helpdesk-Role",
     );
   }

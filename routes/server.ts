@@ -8,7 +8,13 @@ import { createApp } from "./app.tsx";
 const config = loadConfig();
 const helpdesk = await openHelpdesk(config);
 const manifest = await buildIslands({ islandsDir: ISLANDS_DIR, outDir: BUILD_DIR, config: DENO_CONFIG });
-const app = createApp({ helpdesk, manifest, buildDir: BUILD_DIR, serviceUrls: config.serviceUrls });
+const app = createApp({
+  helpdesk,
+  manifest,
+  buildDir: BUILD_DIR,
+  serviceUrls: config.serviceUrls,
+  allowedHosts: config.allowedHosts,
+});
 
 Deno.serve({
   hostname: config.hostname,

@@ -132,6 +132,8 @@ export async function updateTicket(
 ): Promise<Ticket> {
   const stored = await writeTicket(db, id, (current) => {
     const ticket = ticketOf(current);
+    // Whether the ticket may be seen at all comes first: a stale version must not reveal a hidden ticket.
+    options.mustSee?.(ticket);
     if (options.expectedVersion !== null && options.expectedVersion !== ticket.version) {
       throw new ConflictError();
     }
@@ -153,6 +155,8 @@ interface UpdateOptions {
   expectedVersion: string | null;
   /** Extra mutations committed in the same atomic (a correction). */
   alsoWrite?: (op: Deno.AtomicOperation, next: TicketRecord) => void;
+  /** Throws (NotFoundError) when the one asking may not see the current ticket; checked before the version. */
+  mustSee?: (current: Ticket) => void;
 }
 
 /** Which tickets to list, newest first. */

@@ -1,7 +1,7 @@
 /** The JSON API under /api/v1: role from header or cookie, the tickets resource, the OpenAPI document. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Helpdesk } from "../../lib/helpdesk.ts";
-import { refusalOf } from "../errors.ts";
+import { refusalOf, sendApiError } from "../errors.ts";
 import { apiRole } from "../role.ts";
 import type { ApiEnv } from "./env.ts";
 import { ticketsApi } from "./tickets.ts";
@@ -33,12 +33,7 @@ export function createApi(h: Helpdesk) {
   api.all("*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   api.onError((err, c) => {
     const refusal = refusalOf(err);
-    if (refusal) {
-      const body = refusal.field
-        ? { error: refusal.message, field: refusal.field }
-        : { error: refusal.message };
-      return c.json(body, refusal.status as 400);
-    }
+    if (refusal) return sendApiError(c, refusal);
     console.error(err);
     return c.json({ error: "internal error" }, 500);
   });

@@ -22,23 +22,30 @@ const TITLES: Record<number, string> = {
   400: "That did not work",
   403: "Not allowed",
   404: "Not found",
+  405: "Not possible here",
   409: "Changed meanwhile",
+  413: "Too large",
+  415: "Not understood",
+  421: "Wrong address",
   422: "Not possible",
 };
+
+/** A message as a sentence: capitalised, ending in a full stop (and never in two). */
+function asSentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
 
 /** Sends a page explaining an expected failure (not found, not allowed, …) with a way back. */
 export function sendErrorPage(context: AnyPageContext, error: HelpdeskError): Response {
   const c = asPage(context);
   const title = TITLES[error.status] ?? "Something went wrong";
-  const message = error.status === 404
-    ? "This ticket does not exist, or it is not visible to you."
-    : error.message;
   return sendPage(
     c,
     <Layout title={title} role={c.get("role")} name={c.get("name")}>
       <section class="card narrow">
         <h1>{title}</h1>
-        <p>{message.charAt(0).toUpperCase() + message.slice(1)}.</p>
+        <p>{asSentence(error.message)}</p>
         <p>
           <a class="button button--secondary" href={c.get("role") ? "/tickets" : "/"}>Back to tickets</a>
         </p>
