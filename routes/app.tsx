@@ -10,6 +10,7 @@ import { HelpdeskError } from "../lib/errors.ts";
 import type { IslandManifest } from "../lib/islands/manifest.ts";
 import { createStaticBuildRoute } from "../lib/islands/mod.ts";
 import { browserRole, requireRole, requireStaff } from "./role.ts";
+import { strictBodies } from "./encoding.ts";
 import {
   allowedHostCheck,
   crossSiteCheck,
@@ -90,6 +91,7 @@ export function createApp(options: AppOptions) {
     return await bodyLimit({ maxSize: MAX_FORM_BODY_BYTES, onError: tooLarge(MAX_FORM_BODY_BYTES) })(c, next);
   });
   app.use(crossSiteCheck());
+  app.use(strictBodies);
   app.use(async (c, next) => {
     if (c.req.path.startsWith("/static/")) return await next();
     return await privateAnswers(c, next);

@@ -6,7 +6,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { Role } from "../lib/data/types.ts";
 import { ForbiddenError, ValidationError } from "../lib/errors.ts";
-import { roleSchema } from "../lib/schemas.ts";
+import { authorNameSchema, roleSchema } from "../lib/schemas.ts";
 import type { ApiEnv } from "./api/env.ts";
 import type { PageEnv } from "./pages/env.ts";
 
@@ -25,10 +25,20 @@ function roleFromCookie(c: Context): Role | null {
   return parseRole(getCookie(c, ROLE_COOKIE));
 }
 
-/** Reads the display name a browser chose, or null. */
+/**
+ * Reads the display name a browser chose, or null; a cookie that breaks the name field's rules (too long,
+ * control characters) is refused, so no path stores a name the form would not take.
+ */
 export function nameFromCookie(c: Context): string | null {
-  const value = getCookie(c, NAME_COOKIE)?.trim();
-  return value ? value : null;
+  const name = authorNameSchema.safeParse(getCookie(c, NAME_COOKIE) ?? "");
+  if (!name.success) {
+    throw new ValidationError(
+      `the display name kept in your browser is not valid (${name.error.issues[0].message}); ` +
+        "choose it again on the entry page",
+      "authorName",
+    );
+  }
+  return name.data;
 }
 
 /** Remembers the chosen role and display name (HttpOnly, SameSite=Lax, a year). */
@@ -42,7 +52,12 @@ export function rememberRole(c: Context, role: Role, name: string | null): void 
 /** Sets the page's role and name from the browser's cookies (null when it has not chosen yet). */
 export const browserRole: MiddlewareHandler<PageEnv> = async (c, next) => {
   c.set("role", roleFromCookie(c));
-  c.set("name", nameFromCookie(c));
+  // A page still shows (so the entry page can fix it); only writing a message with it is refused.
+  let name: string | null = null;
+  try {
+    name = nameFromCookie(c);
+  } catch { /* shown as no name */ }
+  c.set("name", name);
   await next();
 };
 

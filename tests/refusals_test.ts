@@ -193,3 +193,108 @@ Deno.test("[refusals] a reporter's change to a closed ticket is 404, like readin
   }
   t.close();
 });
+
+async function threadLength(t: Awaited<ReturnType<typeof testApp>>, id: string) {
+  return (await (await api(t.app, "helpdesk", "GET", `/tickets/${id}/messages`)).json()).messages.length;
+}
+
+Deno.test("[refusals] invalid UTF-8 and other encodings are refused naming the field, never stored as �", async () => {
+  const t = await testApp();
+  const ticket = await fileTicket(t);
+  // "café" with a lone 0xE9 (Latin-1), and a truncated 3-byte sequence.
+  for (const bad of [[0x63, 0x61, 0x66, 0xe9], [0x62, 0xe2, 0x82]]) {
+    const body = new Uint8Array([
+      ...new TextEncoder().encode('{"text": "'),
+      ...bad,
+      ...new TextEncoder().encode('"}'),
+    ]);
+    const res = await t.app.request(`/api/v1/tickets/${ticket.id}/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-helpdesk-role": "reporter" },
+      body,
+    });
+    assert.equal(res.status, 400);
+    const error = await res.json();
+    assert.equal(error.field, "text");
+    assert.match(error.error, /not valid UTF-8/);
+  }
+  const latin1 = await t.app.request(`/api/v1/tickets/${ticket.id}/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json; charset=iso-8859-1", "x-helpdesk-role": "reporter" },
+    body: new Uint8Array([
+      ...new TextEncoder().encode('{"text": "caf'),
+      0xe9,
+      ...new TextEncoder().encode('"}'),
+    ]),
+  });
+  assert.equal(latin1.status, 415);
+  assert.match((await latin1.json()).error, /send it as UTF-8/);
+  const form = await t.app.request(`/tickets/${ticket.id}/messages`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: "helpdesk_role=reporter",
+      origin: "http://localhost",
+    },
+    body: "text=caf%E9",
+  });
+  assert.equal(form.status, 400);
+  assert.match(await form.text(), /Text is not valid UTF-8 text/);
+  assert.equal(await threadLength(t, ticket.id), 0);
+  t.close();
+});
+
+Deno.test("[refusals] bodies of the wrong kind are 415 in the channel's format, never a 500", async () => {
+  const t = await testApp();
+  const apiRes = await t.app.request("/api/v1/tickets", {
+    method: "POST",
+    headers: { "content-type": "text/plain", "x-helpdesk-role": "reporter", origin: "http://localhost" },
+    body: "The projector in B2 is broken",
+  });
+  assert.equal(apiRes.status, 415);
+  assert.match((await apiRes.json()).error, /application\/json/);
+  const multipart = await t.app.request("/tickets", {
+    method: "POST",
+    headers: {
+      "content-type": "multipart/form-data",
+      cookie: "helpdesk_role=reporter",
+      origin: "http://localhost",
+    },
+    body: "description=hello",
+  });
+  assert.equal(multipart.status, 415);
+  assert.match(await multipart.text(), /application\/x-www-form-urlencoded/);
+  const list = await (await api(t.app, "helpdesk", "GET", "/tickets")).json();
+  assert.equal(list.tickets.length, 0);
+  t.close();
+});
+
+Deno.test("[refusals] the name cookie obeys the name field's rules on every path", async () => {
+  const t = await testApp();
+  const ticket = await fileTicket(t);
+  for (const name of ["x".repeat(3000), "bell\u0007"]) {
+    const cookie = `helpdesk_role=reporter; helpdesk_name=${encodeURIComponent(name)}`;
+    const apiRes = await t.app.request(`/api/v1/tickets/${ticket.id}/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({ text: "still broken" }),
+    });
+    assert.equal(apiRes.status, 400);
+    const error = await apiRes.json();
+    assert.equal(error.field, "authorName");
+    assert.match(error.error, /choose it again on the entry page/);
+    const page = await t.app.request(`/tickets/${ticket.id}/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: "http://localhost" },
+      body: "text=still+broken",
+    });
+    assert.equal(page.status, 400);
+    await page.body?.cancel();
+    // The pages themselves still show, so the person can choose a name again.
+    const entry = await t.app.request("/", { headers: { cookie } });
+    assert.equal(entry.status, 200);
+    await entry.body?.cancel();
+  }
+  assert.equal(await threadLength(t, ticket.id), 0);
+  t.close();
+});

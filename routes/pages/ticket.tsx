@@ -30,6 +30,7 @@ import TicketEditor from "../../islands/TicketEditor.tsx";
 import LiveThread from "../../islands/LiveThread.tsx";
 import TicketSummary from "../../islands/TicketSummary.tsx";
 import type { RolePageEnv } from "./env.ts";
+import { nameFromCookie } from "../role.ts";
 import { sendPage } from "./render.tsx";
 
 /** What a re-rendered ticket page shows after a refused form post. */
@@ -165,7 +166,7 @@ export function ticketPages(h: Helpdesk) {
     if (!text.success) {
       return showTicket(h, c, id, { messageDraft: raw, messageError: firstIssue(text.error).message }, 400);
     }
-    await postMessage(h, c.get("role"), id, { text: text.data, authorName: c.get("name") });
+    await postMessage(h, c.get("role"), id, { text: text.data, authorName: nameFromCookie(c) });
     return c.redirect(`/tickets/${id}#thread-heading`, 303);
   });
 
