@@ -18,9 +18,14 @@ export function createApi(h: Helpdesk) {
       info: {
         title: "Campus Helpdesk API",
         version: "1.0.0",
-        description: "Send X-Helpdesk-Role: reporter or helpdesk with every call. " +
-          'Errors are {"error": "...", "field": "..."}.',
+        description: "Send X-Helpdesk-Role: reporter or helpdesk with every call (or the browser's role " +
+          'cookie). Errors are {"error": "...", "field": "..."}.',
       },
+      // The API is mounted at /api/v1 of the web app (routes/app.tsx), the folder this document is served from.
+      servers: [{
+        url: "/api/v1",
+        description: "this web app's JSON API, on the host serving this document",
+      }],
     });
     return c.json(document);
   });

@@ -1,5 +1,5 @@
 /** Response shapes of the JSON API, for the OpenAPI document and for turning records into answers. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { CATEGORIES } from "../../lib/categories.ts";
 import { ROLES, STATUSES } from "../../lib/helpdesk.ts";
 
@@ -19,7 +19,7 @@ export const TicketSchema = z.object({
   version: z.string().describe(
     "changes with every change of the ticket's own fields (a message moves updatedAt, not the version); send it back as If-Match",
   ),
-});
+}).openapi("Ticket");
 
 /** A message as the API sends it. */
 export const MessageSchema = z.object({
@@ -32,7 +32,10 @@ export const MessageSchema = z.object({
   authorName: z.string().nullable(),
   text: z.string(),
   createdAt: isoTime,
-});
+}).openapi("Message");
 
 /** The error shape of every failed call. */
-export const ErrorSchema = z.object({ error: z.string(), field: z.string().optional() });
+export const ErrorSchema = z.object({
+  error: z.string().describe("what was refused, as a sentence"),
+  field: z.string().optional().describe("the field, parameter or header at fault, where one is"),
+}).openapi("Error");

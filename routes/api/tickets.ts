@@ -29,19 +29,36 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
 });
 const error = (description: string) => json(ErrorSchema, description);
+/** Headers of an answer that carries a ticket: its version, to send back as If-Match. */
+const ticketHeaders = z.object({ ETag: z.string().describe("the ticket's version, quoted") });
+
+/** The security scheme every call names: the role it acts as (routes/role.ts `apiRole` reads it). */
+const ROLE_SCHEME = "helpdeskRole";
+const security = [{ [ROLE_SCHEME]: [] }];
+/** The refusal every call may give: no role, an unknown role, or input the route refuses. */
+const badRequest = (what?: string) =>
+  error(`missing or unknown role (X-Helpdesk-Role)${what ? `, or ${what}` : ""}`);
+const notFound = error("no such ticket for this role (a closed ticket does not exist for reporters)");
+// The web app refuses these bodies before a route sees them (routes/app.tsx, routes/errors.ts, routes/encoding.ts).
+const CROSS_SITE =
+  "the body was sent as a form from another site (a form or text/plain Content-Type, or none)";
+const crossSite = error(CROSS_SITE);
+const tooLarge = error("the request body is larger than the API takes (the error says how large it may be)");
+const notJson = error("the body is not application/json, or not in UTF-8");
+
 const roleHeader = z.object({
   "x-helpdesk-role": z.enum(["reporter", "helpdesk"]).optional().describe(
-    "reporter or helpdesk (or the browser's role cookie)",
+    "reporter or helpdesk (or the browser's role cookie); the same header as the helpdeskRole security scheme",
   ),
 });
 const idParam = z.object({ id: z.string().describe("ticket id (ULID)") });
 
 const listQuery = z.object({
-  status: statusSchema.optional(),
-  category: categorySchema.optional(),
+  status: statusSchema.optional().describe("only tickets with this status (reporters never see closed ones)"),
+  category: categorySchema.optional().describe("only tickets in this category"),
   limit: z.string().regex(/^\d{1,3}$/, "limit must be a whole number from 1 to 100").transform(Number)
     .pipe(z.number().int().min(1, "limit must be at least 1").max(100, "limit must be at most 100"))
-    .optional(),
+    .optional().describe("tickets per page, a whole number from 1 to 100; 50 when not given"),
   cursor: ticketIdSchema.optional().describe("the cursor of the previous page"),
 });
 
@@ -62,14 +79,33 @@ function checkId(id: string): string {
 /** Builds the tickets resource over a helpdesk. */
 export function ticketsApi(h: Helpdesk) {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  app.openAPIRegistry.registerComponent("securitySchemes", ROLE_SCHEME, {
+    type: "apiKey",
+    in: "header",
+    name: "X-Helpdesk-Role",
+    description: "The role the call acts as: `reporter` or `helpdesk`, exactly. Without the header the " +
+      "browser's role cookie (`helpdesk_role`, set on the entry page) counts instead; with neither the " +
+      "call is refused with 400. There is no login: the role is chosen, not proven.",
+  });
 
   app.openapi(
     createRoute({
       method: "post",
       path: "/",
+      operationId: "fileTicket",
       summary: "File a ticket",
+      security,
       request: { headers: roleHeader, body: { ...json(newTicketSchema, "the ticket"), required: true } },
-      responses: { 201: json(TicketSchema, "the new ticket"), 400: error("bad input") },
+      responses: {
+        201: {
+          ...json(TicketSchema, "the new ticket, open, with the category the classifier chose"),
+          headers: ticketHeaders.extend({ Location: z.string().describe("the new ticket's URL") }),
+        },
+        400: badRequest("a description that is missing, too long or not text"),
+        403: crossSite,
+        413: tooLarge,
+        415: notJson,
+      },
     }),
     async (c) => {
       const ticket = await fileTicket(h, c.req.valid("json"));
@@ -83,11 +119,20 @@ export function ticketsApi(h: Helpdesk) {
     createRoute({
       method: "get",
       path: "/",
+      operationId: "listTickets",
       summary: "List tickets, newest first",
+      description: "Reporters see open and active tickets; helpdesk staff see all three statuses.",
+      security,
       request: { headers: roleHeader, query: listQuery },
       responses: {
-        200: json(z.object({ tickets: z.array(TicketSchema), cursor: z.string().nullable() }), "a page"),
-        400: error("bad parameter"),
+        200: json(
+          z.object({
+            tickets: z.array(TicketSchema),
+            cursor: z.string().nullable().describe("pass as cursor for the next page; null on the last"),
+          }),
+          "a page",
+        ),
+        400: badRequest("a bad status, category, limit or cursor"),
       },
     }),
     async (c) => {
@@ -101,9 +146,15 @@ export function ticketsApi(h: Helpdesk) {
     createRoute({
       method: "get",
       path: "/{id}",
+      operationId: "getTicket",
       summary: "Read a ticket",
+      security,
       request: { headers: roleHeader, params: idParam },
-      responses: { 200: json(TicketSchema, "the ticket"), 404: error("no such ticket for this role") },
+      responses: {
+        200: { ...json(TicketSchema, "the ticket"), headers: ticketHeaders },
+        400: badRequest(),
+        404: notFound,
+      },
     }),
     async (c) => {
       const ticket = await viewTicket(h, c.get("role"), checkId(c.req.valid("param").id));
@@ -116,20 +167,28 @@ export function ticketsApi(h: Helpdesk) {
     createRoute({
       method: "patch",
       path: "/{id}",
+      operationId: "changeTicket",
       summary: "Change a ticket's description, category (staff) or status (staff)",
+      security,
       request: {
-        headers: roleHeader.extend({ "if-match": z.string().optional().describe("the ticket's version") }),
+        headers: roleHeader.extend({
+          "if-match": z.string().optional().describe(
+            "the ticket's version (its ETag, quoted or not); without it the change is refused with 428",
+          ),
+        }),
         params: idParam,
         body: { ...json(ticketPatchSchema, "the change"), required: true },
       },
       responses: {
-        200: json(TicketSchema, "the changed ticket"),
-        400: error("bad input"),
-        403: error("the role may not do this"),
-        404: error("no such ticket for this role"),
-        409: error("the ticket changed since that version, or is closed"),
-        422: error("a status change outside open → active → closed"),
-        428: error("If-Match missing"),
+        200: { ...json(TicketSchema, "the changed ticket"), headers: ticketHeaders },
+        400: badRequest("a body that changes nothing or has a bad or unknown field"),
+        403: error(`a reporter tried to change the status or the category, or ${CROSS_SITE}`),
+        404: notFound,
+        409: error("the ticket changed since that version, or is closed (helpdesk staff)"),
+        413: tooLarge,
+        415: notJson,
+        422: error("a status change outside open → active → closed (field: status)"),
+        428: error("If-Match missing (field: If-Match)"),
       },
     }),
     async (c) => {
@@ -145,11 +204,14 @@ export function ticketsApi(h: Helpdesk) {
     createRoute({
       method: "get",
       path: "/{id}/messages",
+      operationId: "listMessages",
       summary: "Read a ticket's thread, oldest first",
+      security,
       request: { headers: roleHeader, params: idParam },
       responses: {
         200: json(z.object({ messages: z.array(MessageSchema) }), "the thread"),
-        404: error("no such ticket for this role"),
+        400: badRequest(),
+        404: notFound,
       },
     }),
     async (c) => {
@@ -162,7 +224,11 @@ export function ticketsApi(h: Helpdesk) {
     createRoute({
       method: "post",
       path: "/{id}/messages",
+      operationId: "postMessage",
       summary: "Write a message under a ticket",
+      description:
+        "Without authorName, a browser's messages are signed with the name it chose on the entry page.",
+      security,
       request: {
         headers: roleHeader,
         params: idParam,
@@ -170,9 +236,12 @@ export function ticketsApi(h: Helpdesk) {
       },
       responses: {
         201: json(MessageSchema, "the new message"),
-        400: error("bad input"),
-        404: error("no such ticket for this role"),
-        409: error("the ticket is closed"),
+        400: badRequest("a text or authorName that is missing, too long or not text"),
+        403: crossSite,
+        404: notFound,
+        409: error("the ticket is closed (helpdesk staff; for a reporter it does not exist: 404)"),
+        413: tooLarge,
+        415: notJson,
       },
     }),
     async (c) => {
