@@ -15,7 +15,7 @@ import {
   updateLiveTicket,
 } from "../components/live_ticket.ts";
 import { defineIsland } from "../lib/islands/define_island.tsx";
-import { MAX_TEXT } from "../lib/limits.ts";
+import { DESCRIPTION_HINT, MAX_TEXT } from "../lib/limits.ts";
 
 /** Props of the ticket editor. */
 interface TicketEditorProps {
@@ -214,6 +214,7 @@ function TicketEditor(props: TicketEditorProps) {
       <input type="hidden" name="baseCategory" value={base.value.category} />
       <div class="field">
         <label for="description">Description</label>
+        <p class="hint" id="description-hint">{DESCRIPTION_HINT}</p>
         <textarea
           id="description"
           name="description"
@@ -221,7 +222,9 @@ function TicketEditor(props: TicketEditorProps) {
           maxLength={MAX_TEXT}
           required
           aria-invalid={fieldError("description") ? "true" : undefined}
-          aria-describedby={fieldError("description") ? "description-error" : undefined}
+          aria-describedby={fieldError("description")
+            ? "description-hint description-error"
+            : "description-hint"}
           value={description.value}
           onInput={(e) => description.value = (e.target as HTMLTextAreaElement).value}
         />

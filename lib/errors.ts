@@ -35,7 +35,7 @@ export class NotFoundError extends HelpdeskError {
 export class ConflictError extends HelpdeskError {
   /** Explains the conflict; the client should reload before trying again. */
   constructor(
-    message = "the ticket was changed since you opened it; reload it and try again",
+    message = "This ticket was changed since you opened it. Reload it and try again.",
     field?: string,
   ) {
     super(message, 409, field);

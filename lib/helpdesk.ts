@@ -112,6 +112,13 @@ export interface TicketChange {
 
 const NEXT_STATUS: Record<Status, Status | null> = { open: "active", active: "closed", closed: null };
 
+/** Why a status step outside open → active → closed is refused, in words staff understand. */
+function transitionRefusal(from: Status, to: Status): string {
+  if (from === "open" && to === "closed") return "An open ticket cannot be closed before work starts.";
+  if (from === "active" && to === "open") return "An active ticket cannot go back to open.";
+  return `A ${from} ticket cannot become ${to}; the path is open → active → closed.`;
+}
+
 /**
  * What the client saw before asking for a change: the ticket's version (API, If-Match), or the values of the
  * fields it is changing (plain HTML forms, so a message posted meanwhile does not refuse an unrelated edit).
@@ -133,10 +140,10 @@ export async function changeTicket(
   change: TicketChange,
 ): Promise<Ticket> {
   if (role === "reporter" && change.status !== undefined) {
-    throw new ForbiddenError("only helpdesk staff can change a ticket's status");
+    throw new ForbiddenError("Only helpdesk staff can change a ticket's status.");
   }
   if (role === "reporter" && change.category !== undefined) {
-    throw new ForbiddenError("only helpdesk staff can change a ticket's category");
+    throw new ForbiddenError("Only helpdesk staff can change a ticket's category.");
   }
   const at = h.now().toISOString();
   let corrected: { text: string; category: Category } | null = null;
@@ -150,7 +157,7 @@ export async function changeTicket(
       }
     }
     if (current.status === "closed") {
-      throw new ConflictError("the ticket is closed and can no longer be changed");
+      throw new ConflictError("This ticket is closed and can no longer be changed.");
     }
     const { version: _, ...next }: Ticket = { ...current };
     let changed = false;
@@ -175,9 +182,7 @@ export async function changeTicket(
     }
     if (change.status !== undefined && change.status !== current.status) {
       if (NEXT_STATUS[current.status] !== change.status) {
-        throw new TransitionError(
-          `a ${current.status} ticket cannot become ${change.status}; the path is open → active → closed`,
-        );
+        throw new TransitionError(transitionRefusal(current.status, change.status));
       }
       next.status = change.status;
       if (change.status === "active") next.activatedAt = at;

@@ -8,3 +8,6 @@ export const MAX_TEXT = 5000;
 
 /** Longest author display name, in characters. */
 export const MAX_NAME = 80;
+
+/** What the new-ticket and edit forms say about the minimum description, beside the field. */
+export const DESCRIPTION_HINT = "Say what is wrong and where, in a few words (at least two words).";

@@ -8,25 +8,50 @@ import { MAX_NAME, MAX_TEXT } from "./limits.ts";
 // deno-lint-ignore no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-const text = (field: string) =>
-  z.string({ error: (issue) => issue.input === undefined ? `${field} is required` : `${field} must be text` })
+// Every message is a sentence a person can act on, shown as it is on pages and sent as it is by the API.
+const text = (noun: string, missing: string) =>
+  z.string({ error: (issue) => issue.input === undefined ? missing : `${noun} must be text.` })
     .trim()
-    .min(1, `${field} is required`)
-    .max(MAX_TEXT, `${field} must be at most ${MAX_TEXT} characters`)
-    .refine((s) => s.isWellFormed(), `${field} contains broken Unicode`)
-    .refine((s) => !CONTROL_CHARS.test(s), `${field} contains control characters`);
+    .min(1, missing)
+    .max(MAX_TEXT, `${noun} can be at most ${MAX_TEXT.toLocaleString("en")} characters.`)
+    .refine((s) => s.isWellFormed(), `${noun} contains broken Unicode.`)
+    .refine((s) => !CONTROL_CHARS.test(s), `${noun} contains control characters.`);
 
-/** A ticket description: trimmed, 1–5000 characters. */
-export const descriptionSchema = text("description");
+/** A ticket description as stored and imported: trimmed, 1–5000 characters. */
+export const descriptionSchema = text("The description", "Please describe the problem.");
+
+// Scripts written without spaces between words, where four characters already say something.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/gu;
+
+/**
+ * Tells whether a description says enough for the helpdesk to act on: two words ("Wifi down"), or ten
+ * letters, or four characters of a script written without spaces. Below that the classifier sees almost
+ * no known features and answers near chance, and staff would have to ask what is meant.
+ */
+function describesEnough(description: string): boolean {
+  const words = description.match(/[\p{L}\p{N}]{2,}/gu)?.length ?? 0;
+  const letters = description.match(/\p{L}/gu)?.length ?? 0;
+  const unspaced = description.match(UNSPACED)?.length ?? 0;
+  return words >= 2 || letters >= 10 || unspaced >= 4;
+}
+
+/** A description a person files or edits: as stored, and enough to act on. */
+export const ticketDescriptionSchema = descriptionSchema.refine(
+  describesEnough,
+  "Please describe the problem in a few more words (at least two words), so the helpdesk can act on it.",
+);
 
 /** A message text: trimmed, 1–5000 characters. */
-export const messageTextSchema = text("text");
+export const messageTextSchema = text("The message", "Please write a message.");
 
 /** An optional author display name; blank means none. */
-export const authorNameSchema = z.string({ error: "authorName must be text" })
+export const authorNameSchema = z.string({ error: "The name must be text." })
   .trim()
-  .max(MAX_NAME, `authorName must be at most ${MAX_NAME} characters`)
-  .refine((s) => s.isWellFormed() && !CONTROL_CHARS.test(s), "authorName contains invalid characters")
+  .max(MAX_NAME, `The name can be at most ${MAX_NAME} characters.`)
+  .refine(
+    (s) => s.isWellFormed() && !CONTROL_CHARS.test(s),
+    "The name contains control characters or broken Unicode.",
+  )
   .transform((s) => s === "" ? null : s)
   .nullable()
   .optional()
@@ -34,20 +59,20 @@ export const authorNameSchema = z.string({ error: "authorName must be text" })
 
 /** A category id. */
 export const categorySchema = z.enum(CATEGORIES, {
-  error: `category must be one of ${CATEGORIES.join(", ")}`,
+  error: `The category must be one of ${CATEGORIES.join(", ")}.`,
 });
 
 /** A status id. */
-export const statusSchema = z.enum(STATUSES, { error: `status must be one of ${STATUSES.join(", ")}` });
+export const statusSchema = z.enum(STATUSES, { error: `The status must be one of ${STATUSES.join(", ")}.` });
 
 /** A role id. */
-export const roleSchema = z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` });
+export const roleSchema = z.enum(ROLES, { error: `The role must be one of ${ROLES.join(", ")}.` });
 
 /** A ULID as ids are written: 26 characters of Crockford's base 32, upper case. */
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** A ticket id: a ULID. */
-export const ticketIdSchema = z.string().regex(ULID_PATTERN, "not a ticket id");
+export const ticketIdSchema = z.string().regex(ULID_PATTERN, "That is not a ticket id.");
 
 /** What a strict object's `error` option may add to the "unknown field" message. */
 interface UnknownFieldOptions {
@@ -67,26 +92,26 @@ export function unknownFieldError(options: UnknownFieldOptions = {}) {
   const { noun = "field", allowed, notObject } = options;
   return (issue: { code?: string; keys?: string[] }) =>
     issue.code === "unrecognized_keys"
-      ? `unknown ${noun} ${issue.keys!.join(", ")}${allowed ? `; ${allowed}` : ""}`
+      ? `Unknown ${noun} ${issue.keys!.join(", ")}${allowed ? `; ${allowed}` : ""}.`
       : issue.code === "invalid_type"
       ? notObject
       : undefined;
 }
 
 // A JSON body that is not an object (null, an array, a string) is refused with one message.
-const bodyError = unknownFieldError({ notObject: "body must be a JSON object" });
+const bodyError = unknownFieldError({ notObject: "The body must be a JSON object." });
 
 /** Body of a new ticket. */
-export const newTicketSchema = z.strictObject({ description: descriptionSchema }, { error: bodyError });
+export const newTicketSchema = z.strictObject({ description: ticketDescriptionSchema }, { error: bodyError });
 
 /** Body of a ticket change: any of description, category, status, at least one. */
 export const ticketPatchSchema = z.strictObject({
-  description: descriptionSchema.optional(),
+  description: ticketDescriptionSchema.optional(),
   category: categorySchema.optional(),
   status: statusSchema.optional(),
 }, { error: bodyError }).refine(
   (p) => Object.keys(p).length > 0,
-  "nothing to change: send description, category or status",
+  "Nothing to change: send description, category or status.",
 );
 
 /** Body of a new message. */

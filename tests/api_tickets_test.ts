@@ -75,12 +75,13 @@ Deno.test("[api] the OpenAPI document needs no role", async () => {
 Deno.test("[api] bad input is 400 with an error naming the field, and nothing is stored", async () => {
   const t = await testApp();
   const cases: [unknown, string | undefined, RegExp][] = [
-    [{}, "description", /required/],
-    [{ description: "" }, "description", /required/],
-    [{ description: "   \n " }, "description", /required/],
-    [{ description: 42 }, "description", /text/],
-    [{ description: "x".repeat(5001) }, "description", /5000/],
-    [{ description: "ok", extra: 1 }, undefined, /unknown field extra/],
+    [{}, "description", /Please describe the problem/],
+    [{ description: "" }, "description", /Please describe the problem/],
+    [{ description: "   \n " }, "description", /Please describe the problem/],
+    [{ description: "help" }, "description", /a few more words/],
+    [{ description: 42 }, "description", /must be text/],
+    [{ description: "x".repeat(5001) }, "description", /5,000/],
+    [{ description: "Printer broken", extra: 1 }, undefined, /Unknown field extra/],
     [{ description: "bad\u0000byte" }, "description", /control/],
     [[1, 2], undefined, /object/],
     ["not json", undefined, /JSON/i],
@@ -169,7 +170,9 @@ Deno.test("[api] a stale If-Match is 409 and the first save stays", async () => 
 Deno.test("[api] PATCH without If-Match is 428 and changes nothing", async () => {
   const t = await testApp();
   const ticket = await file(t.app, "Radiator in E104 is cold");
-  const res = await api(t.app, "reporter", "PATCH", `/tickets/${ticket.id}`, { description: "changed" });
+  const res = await api(t.app, "reporter", "PATCH", `/tickets/${ticket.id}`, {
+    description: "changed it now",
+  });
   assert.equal(res.status, 428);
   assert.equal((await res.json()).field, "If-Match");
   t.close();

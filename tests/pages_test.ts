@@ -87,7 +87,7 @@ Deno.test("[pages] filing without JavaScript: 303 to the ticket; an empty form s
   const textarea = page.querySelector("#description")!;
   assert.equal(textarea.getAttribute("aria-invalid"), "true");
   assert.match(textarea.getAttribute("aria-describedby")!, /description-error/);
-  assert.match(page.querySelector("#description-error")!.textContent!, /required/);
+  assert.match(page.querySelector("#description-error")!.textContent!, /Please describe the problem/);
   assert.equal(await countTickets(t.db), 0);
 
   const res = await post(t.app, "/tickets", { description: "Radiator in E104 is cold" }, "reporter");
@@ -141,7 +141,10 @@ Deno.test("[pages] editing without JavaScript; a stale version shows the conflic
     "reporter",
   );
   assert.equal(empty.status, 400);
-  assert.match((await dom(empty)).querySelector("#description-error")!.textContent!, /required/);
+  assert.match(
+    (await dom(empty)).querySelector("#description-error")!.textContent!,
+    /Please describe the problem/,
+  );
   t.close();
 });
 
@@ -217,7 +220,7 @@ Deno.test("[pages] an empty message is shown back with its error and not stored"
   const res = await post(t.app, `/tickets/${ticket.id}/messages`, { text: "  " }, "reporter");
   assert.equal(res.status, 400);
   const page = await dom(res);
-  assert.match(page.querySelector("#message-error")!.textContent!, /required/);
+  assert.match(page.querySelector("#message-error")!.textContent!, /Please write a message/);
   assert.equal((await listMessages(t.db, ticket.id)).length, 0);
   t.close();
 });

@@ -298,3 +298,71 @@ Deno.test("[refusals] the name cookie obeys the name field's rules on every path
   assert.equal(await threadLength(t, ticket.id), 0);
   t.close();
 });
+
+Deno.test("[refusals] a ticket needs enough text to act on; the form says so; error texts are sentences", async () => {
+  const t = await testApp();
+  for (const description of ["a", "help", "B2", "坏了"]) {
+    const res = await api(t.app, "reporter", "POST", "/tickets", { description });
+    assert.equal(res.status, 400, description);
+    const error = await res.json();
+    assert.equal(error.field, "description");
+    assert.equal(
+      error.error,
+      "Please describe the problem in a few more words (at least two words), so the helpdesk can act on it.",
+    );
+  }
+  for (const description of ["Wifi down", "Beamer kaputt", "打印机坏了", "Printerjammedagain"]) {
+    assert.equal(
+      (await api(t.app, "reporter", "POST", "/tickets", { description })).status,
+      201,
+      description,
+    );
+  }
+  const form = await t.app.request("/tickets/new", { headers: { cookie: "helpdesk_role=reporter" } });
+  assert.match(await form.text(), /at least two/);
+  const page = await t.app.request("/tickets", {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: "helpdesk_role=reporter",
+      origin: "http://localhost",
+    },
+    body: "description=a",
+  });
+  assert.equal(page.status, 400);
+  const html = await page.text();
+  assert.match(html, /a few more words/);
+  assert.match(html, />a<\/textarea>/, "the typed text is kept");
+
+  const ticket = await fileTicket(t);
+  const close = await api(t.app, "helpdesk", "PATCH", `/tickets/${ticket.id}`, { status: "closed" }, {
+    "if-match": ticket.version,
+  });
+  assert.equal(close.status, 422);
+  assert.equal((await close.json()).error, "An open ticket cannot be closed before work starts.");
+  const empty = await api(t.app, "reporter", "POST", "/tickets", { description: "" });
+  assert.equal((await empty.json()).error, "Please describe the problem.");
+  t.close();
+});
+
+Deno.test("[refusals] a script that sends the wrong Content-Type hears that, not 'another site'", async () => {
+  const t = await testApp();
+  const body = JSON.stringify({ description: "The projector in B2 is broken" });
+  for (const [type, said] of [[null, "of no declared type"], ["text/plain", "text/plain"]]) {
+    const res = await t.app.request("/api/v1/tickets", {
+      method: "POST",
+      headers: { "x-helpdesk-role": "reporter", ...(type ? { "content-type": type } : {}) },
+      body: new TextEncoder().encode(body),
+    });
+    assert.equal(res.status, 415, String(type));
+    assert.match((await res.json()).error, new RegExp(`${said}; the API takes application/json`));
+  }
+  // With the browser's cookie and no Origin, a form post is still treated as possibly forged.
+  const forged = await t.app.request("/api/v1/tickets", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: "helpdesk_role=reporter" },
+    body: "description=The+projector+in+B2+is+broken",
+  });
+  assert.equal(forged.status, 403);
+  t.close();
+});

@@ -24,7 +24,9 @@ interface NewMessage {
 export async function addMessage(db: Db, ticketId: string, input: NewMessage): Promise<Message> {
   let message: Message | undefined;
   await writeTicket(db, ticketId, (current) => {
-    if (current.status === "closed") throw new ConflictError("the ticket is closed; its thread is read-only");
+    if (current.status === "closed") {
+      throw new ConflictError("This ticket is closed; its conversation is read-only.");
+    }
     // Never before the ticket's last change, so the thread reads in time order and updatedAt never goes back.
     const ms = Math.max(input.createdAt.getTime(), Date.parse(current.updatedAt));
     const at = new Date(ms).toISOString();

@@ -56,7 +56,7 @@ export async function createTicket(db: Db, input: NewTicket): Promise<Ticket> {
     applyTicketEffects(op, null, record, db.timeZone);
     return op.commit();
   });
-  if (!result.ok) throw new ConflictError("a ticket with this id already exists");
+  if (!result.ok) throw new ConflictError("A ticket with this id already exists.");
   return ticketOf(record);
 }
 
@@ -114,7 +114,7 @@ export function writeTicket(
       if (result.ok) return next;
       await backoff(attempt);
     }
-    throw new ConflictError("the ticket is being changed by many people at once; try again");
+    throw new ConflictError("This ticket is being changed by many people at once; please try again.");
   });
 }
 

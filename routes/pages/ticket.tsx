@@ -20,10 +20,10 @@ import {
 } from "../../lib/helpdesk.ts";
 import {
   categorySchema,
-  descriptionSchema,
   firstIssue,
   messageTextSchema,
   statusSchema,
+  ticketDescriptionSchema,
 } from "../../lib/schemas.ts";
 import { ticketIdSchema } from "../../lib/schemas.ts";
 import TicketEditor from "../../islands/TicketEditor.tsx";
@@ -118,7 +118,7 @@ export function ticketPages(h: Helpdesk) {
     const rawCategory = field(form, "category");
     const draft = { description: rawDescription, category: rawCategory as Category | undefined };
     const change: TicketChange = {};
-    const description = descriptionSchema.safeParse(rawDescription);
+    const description = ticketDescriptionSchema.safeParse(rawDescription);
     if (!description.success) {
       const { message } = firstIssue(description.error);
       return showTicket(h, c, id, { editDraft: draft, editError: { message, field: "description" } }, 400);

@@ -9,9 +9,9 @@ import { STATUSES } from "../../lib/helpdesk.ts";
 import { browseTickets, fileTicket, type Helpdesk, needsCategoryCheck } from "../../lib/helpdesk.ts";
 import {
   categorySchema,
-  descriptionSchema,
   firstIssue,
   statusSchema,
+  ticketDescriptionSchema,
   ticketIdSchema,
 } from "../../lib/schemas.ts";
 import { MAX_TEXT } from "../../lib/limits.ts";
@@ -33,8 +33,8 @@ function NewTicketForm(props: { draft?: string; error?: string | null }) {
       <div class="field">
         <label for="description">What is the problem?</label>
         <p class="hint" id="description-hint">
-          Say where it is and what happens, e.g. “The radiator in room E104 is cold since Monday”. We sort it
-          into the right team automatically.
+          Say where it is and what happens, in a few words (at least two), e.g. “The radiator in room E104 is
+          cold since Monday”. We sort it into the right team automatically.
         </p>
         <textarea
           id="description"
@@ -147,7 +147,7 @@ export function ticketListPages(h: Helpdesk) {
     .post("/tickets", async (c) => {
       const form = await c.req.parseBody();
       const raw = typeof form.description === "string" ? form.description : "";
-      const parsed = descriptionSchema.safeParse(raw);
+      const parsed = ticketDescriptionSchema.safeParse(raw);
       if (!parsed.success) {
         return sendPage(
           c,
