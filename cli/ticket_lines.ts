@@ -155,6 +155,15 @@ function storyProblem(line: z.output<typeof ticketLineSchema>, nowMs: number): s
     if (m.createdAt < line.openedAt) return `${where}.createdAt is before the ticket was opened`;
     if (closedAt && m.createdAt > closedAt) return `${where}.createdAt is after the ticket was closed`;
     if (m.createdAt > line.updatedAt) return `${where}.createdAt is after the ticket's updatedAt`;
+    // The thread is shown in the order it is listed, so that order must be its time order; and a ULID
+    // carries its own time, so a later message must not have an earlier id.
+    const previous = line.messages[i - 1];
+    if (previous && m.createdAt < previous.createdAt) {
+      return `${where}.createdAt is before messages[${i - 1}].createdAt; list a thread in time order`;
+    }
+    if (previous && m.createdAt > previous.createdAt && m.id < previous.id) {
+      return `${where}.id is earlier than messages[${i - 1}].id although it was written later`;
+    }
   }
   return null;
 }

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { ulid } from "ulid";
+import { parseTicketLine } from "../cli/ticket_lines.ts";
+
+const NOW = new Date("2026-06-01T00:00:00Z");
+
+function line(messages: { id: string; createdAt: string }[]) {
+  return JSON.stringify({
+    id: ulid(Date.parse("2026-03-01T10:00:00Z")),
+    description: "The projector in B2 is broken",
+    category: "technical_it",
+    status: "open",
+    openedAt: "2026-03-01T10:00:00.000Z",
+    updatedAt: "2026-03-02T10:00:00.000Z",
+    messages: messages.map((m) => ({ ...m, authorRole: "reporter", authorName: null, text: "still broken" })),
+  });
+}
+
+Deno.test("[cli] an import line whose message ids or times run against the thread's order is refused", () => {
+  const early = { id: ulid(Date.parse("2026-03-01T11:00:00Z")), createdAt: "2026-03-01T11:00:00.000Z" };
+  const late = { id: ulid(Date.parse("2026-03-01T12:00:00Z")), createdAt: "2026-03-01T12:00:00.000Z" };
+  assert.equal(parseTicketLine(line([early, late]), NOW).messages.length, 2);
+  assert.throws(
+    () => parseTicketLine(line([late, early]), NOW),
+    /messages\[1\]\.createdAt is before messages\[0\]\.createdAt; list a thread in time order/,
+  );
+  assert.throws(
+    () => parseTicketLine(line([{ ...early, id: late.id }, { ...late, id: early.id }]), NOW),
+    /messages\[1\]\.id is earlier than messages\[0\]\.id although it was written later/,
+  );
+  // Two messages of the same millisecond may come in either id order (several writers, one instant).
+  const same = { id: ulid(Date.parse("2026-03-01T11:00:00Z")), createdAt: "2026-03-01T11:00:00.000Z" };
+  assert.equal(parseTicketLine(line([same, early]), NOW).messages.length, 2);
+});
