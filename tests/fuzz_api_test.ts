@@ -179,3 +179,67 @@ Deno.test("[fuzz] pages with random query strings never fail with a 500", async 
   );
   t.close();
 });
+
+Deno.test("[fuzz] any method, address, content type and bytes: a refusal in its channel's format, never a 500", () =>
+  storesNothing(async (app, id) => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"),
+        fc.constantFrom(
+          "/api/v1/tickets",
+          `/api/v1/tickets/${id}`,
+          `/api/v1/tickets/${id}/messages`,
+          "/api/v1/nope",
+          "/api",
+          "/tickets",
+          `/tickets/${id}`,
+          `/tickets/${id}/messages`,
+          `/tickets/${id}/status`,
+          "/dashboard",
+          "/nope",
+          "/static/nope.css",
+          "/role",
+        ),
+        fc.constantFrom(
+          undefined,
+          "application/json",
+          "application/json; charset=latin1",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data",
+          "text/plain",
+          "application/octet-stream",
+        ),
+        // Raw bytes: invalid UTF-8, a lone surrogate's bytes, NULs, JSON and form lookalikes.
+        fc.oneof(
+          fc.uint8Array({ maxLength: 80 }),
+          fc.constantFrom(
+            new Uint8Array([0x7b, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3a, 0x22, 0xc3, 0x22, 0x7d]),
+            new TextEncoder().encode("description=caf%E9&text=%FF"),
+            new Uint8Array([0xed, 0xa0, 0x80]),
+          ),
+        ),
+        fc.constantFrom("reporter", "helpdesk"),
+        async (method, path, type, bytes, role) => {
+          const headers: Record<string, string> = {
+            origin: "http://localhost",
+            cookie: `helpdesk_role=${role}`,
+          };
+          if (type) headers["content-type"] = type;
+          const withBody = method !== "GET" && method !== "OPTIONS";
+          const res = await app.request(path, { method, headers, body: withBody ? bytes : undefined });
+          assert.ok(res.status < 500, `${method} ${path} ${type} → ${res.status}`);
+          if (res.status >= 400) {
+            const format = res.headers.get("content-type") ?? "";
+            if (path.startsWith("/api")) {
+              assert.match(format, /application\/json/, `${method} ${path} ${type} → ${res.status}`);
+              assert.equal(typeof (await res.json()).error, "string");
+            } else {
+              assert.match(format, /text\/html/, `${method} ${path} ${type} → ${res.status}`);
+              await res.body?.cancel();
+            }
+          } else await res.body?.cancel();
+        },
+      ),
+      { numRuns: 400 },
+    );
+  }));
