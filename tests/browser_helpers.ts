@@ -6,17 +6,19 @@ import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
 import { DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
 import { createApp } from "../routes/app.tsx";
+import { chromiumPath, type ChromiumSearch } from "./chromium.ts";
 import { memoryDb, NO_SERVICES } from "./helpers.ts";
 
-/** Where Chromium is: HELPDESK_CHROMIUM, else Debian's /usr/bin/chromium. */
-export function chromiumPath(): string {
-  return Deno.env.get("HELPDESK_CHROMIUM") ?? "/usr/bin/chromium";
-}
+/** Where Chromium is (HELPDESK_CHROMIUM, the system's, else fetched from npm): see ./chromium.ts. */
+export { chromiumPath };
 
-/** Starts headless Chromium with the flags this sandbox needs (no sandbox, no background networking). */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Starts headless Chromium, found by {@link chromiumPath}, with the flags this sandbox needs (no sandbox, no
+ * background networking). `search` is {@link chromiumPath}'s (by default HELPDESK_CHROMIUM_SEARCH).
+ */
+export async function launchBrowser(search?: ChromiumSearch): Promise<Browser> {
   return chromium.launch({
-    executablePath: chromiumPath(),
+    executablePath: await chromiumPath(search),
     args: [
       "--no-sandbox",
       "--disable-gpu",
