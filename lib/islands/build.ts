@@ -1,5 +1,6 @@
-import { dirname, extname, join, resolve } from "node:path";
+import { dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import {
   type BuildRecord,
   computeBuildKey,
@@ -183,4 +184,31 @@ async function findConfig(from: string): Promise<string | undefined> {
 
 function withTrailingSlash(path: string): string {
   return path.endsWith("/") ? path : `${path}/`;
+}
+
+// As a script, the build step of a deployment (`deno task build`): bundles once where spawning and writing
+// are allowed, so the servers only read the result.
+if (import.meta.main) {
+  const usage = "usage: deno run -A lib/islands/build.ts ISLANDS_DIR OUT_DIR [--config deno.json]";
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    options: { config: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 2) {
+    console.error(usage);
+    Deno.exit(2);
+  }
+  const [islandsDir, outDir] = positionals;
+  try {
+    const manifest = await buildIslands({ islandsDir, outDir, config: values.config });
+    const islands = Object.keys(manifest.islands);
+    console.log(
+      `island chunks ready in ${relative(Deno.cwd(), resolve(outDir)) || "."}/: the runtime and ` +
+        `${islands.length} islands (${islands.join(", ")})`,
+    );
+  } catch (error) {
+    console.error(`build failed: ${error instanceof Error ? error.message : error}`);
+    Deno.exit(1);
+  }
 }

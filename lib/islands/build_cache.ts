@@ -33,6 +33,48 @@ export async function readBuildRecord(outDir: string): Promise<BuildRecord | nul
   }
 }
 
+/** The built chunks a server needs are not in its build folder: never built, partly copied, or damaged. */
+export class MissingBuildError extends Error {
+  /** Says what is missing in `outDir`; the caller adds how the app builds (e.g. "run deno task build"). */
+  constructor(readonly outDir: string, what: string) {
+    super(`the island chunks are not built in ${outDir}: ${what}`);
+    this.name = "MissingBuildError";
+  }
+}
+
+/**
+ * Returns the manifest of the build in `outDir` without building anything: for a server that may neither
+ * spawn the bundler nor write (a hosted isolate, or `--deny-run`). Checks that every chunk it lists is
+ * there, so a half-deployed build fails at start-up instead of on a visitor's first island.
+ */
+export async function readBuiltManifest(outDir: string): Promise<IslandManifest> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(join(outDir, BUILD_RECORD_FILE));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new MissingBuildError(outDir, `${BUILD_RECORD_FILE} is missing`);
+    }
+    throw error;
+  }
+  let record: Partial<BuildRecord>;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    throw new MissingBuildError(outDir, `${BUILD_RECORD_FILE} is not a build manifest`);
+  }
+  const manifest = record.manifest;
+  if (!Array.isArray(record.files) || !manifest?.runtime || typeof manifest.islands !== "object") {
+    throw new MissingBuildError(outDir, `${BUILD_RECORD_FILE} is not a build manifest`);
+  }
+  const present = await Promise.all(record.files.map((file) => fileExists(join(outDir, file))));
+  const missing = record.files.filter((_, i) => !present[i]);
+  if (missing.length > 0) {
+    throw new MissingBuildError(outDir, `${missing.join(", ")} listed in ${BUILD_RECORD_FILE} is missing`);
+  }
+  return manifest;
+}
+
 /** Writes the build record atomically, so that a concurrent reader never sees half a file. */
 export async function writeBuildRecord(outDir: string, record: BuildRecord): Promise<void> {
   await writeFileAtomic(

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIslands } from "./build.ts";
+import { MissingBuildError, readBuiltManifest } from "./build_cache.ts";
 import type { IslandManifest } from "./manifest.ts";
 
 // The repo's deno.json supplies the import map; the fixture lives in a temp dir outside the workspace.
@@ -107,5 +108,41 @@ Deno.test("[islands] buildIslands skips an unchanged build and redoes a changed 
   const files = await outputFiles(outDir);
   assert.ok(!files.includes(fileOf(first.islands.Counter)), "the previous build's files were removed");
   assert.ok(files.includes(fileOf(changed.islands.Counter)));
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("[islands] readBuiltManifest returns what the build made, without building or writing", async () => {
+  const { root, islandsDir, outDir } = await writeFixture();
+  const built = await buildIslands({ islandsDir, outDir, config });
+  const before = await outputFiles(outDir);
+  // Sources changed since: a reader serves the build as made (building is the build step's job).
+  await Deno.writeTextFile(join(islandsDir, "Counter.tsx"), "export default () => null;\n");
+  assert.deepEqual(await readBuiltManifest(outDir), built);
+  assert.deepEqual(await outputFiles(outDir), before, "nothing written");
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("[islands] readBuiltManifest refuses a missing, damaged or partly copied build, naming what is missing", async () => {
+  const { root, islandsDir, outDir } = await writeFixture();
+  await assert.rejects(
+    () => readBuiltManifest(outDir),
+    (error: Error) => error instanceof MissingBuildError && /manifest\.json is missing/.test(error.message),
+  );
+  const manifest = await buildIslands({ islandsDir, outDir, config });
+  const chunk = fileOf(manifest.islands.Greeting);
+  await Deno.remove(join(outDir, chunk));
+  await assert.rejects(
+    () => readBuiltManifest(outDir),
+    (error: Error) =>
+      error instanceof MissingBuildError &&
+      error.message.includes(`${chunk} listed in manifest.json is missing`),
+  );
+  await Deno.writeTextFile(join(outDir, "manifest.json"), "{ half a file");
+  await assert.rejects(
+    () => readBuiltManifest(outDir),
+    (error: Error) => error instanceof MissingBuildError && /not a build manifest/.test(error.message),
+  );
+  await Deno.writeTextFile(join(outDir, "manifest.json"), "{}");
+  await assert.rejects(() => readBuiltManifest(outDir), MissingBuildError);
   await Deno.remove(root, { recursive: true });
 });
