@@ -41,7 +41,13 @@ export async function openStore(source: StoreSource, options: StoreOptions = {})
   const kv = "kv" in source ? source.kv : await openKv(source.kvPath);
   const asked = source.timeZone ?? "UTC";
   if (!isTimeZone(asked)) throw new ValidationError(`unknown time zone "${asked}"`, "timeZone");
-  const stored = await kv.get<string>(keys.timeZone());
+  // The first read is still part of opening: a KV Connect URL is only checked (reachable, token accepted)
+  // when it is first used, and some damaged files only fail once a page is read.
+  const stored = await kv.get<string>(keys.timeZone()).catch((error) => {
+    if ("kv" in source) throw error;
+    kv.close();
+    throw new StoreOpenError(source.kvPath, error);
+  });
   if (!options.anyTimeZone && stored.value !== null && stored.value !== asked) {
     throw new TimeZoneMismatchError(stored.value, asked);
   }
@@ -54,11 +60,50 @@ export async function openStore(source: StoreSource, options: StoreOptions = {})
   return { kv, timeZone: asked };
 }
 
+/**
+ * A store that cannot be opened: its message names the path (or URL), says why in plain words and what to
+ * do, in one line, so the web app, the services and the CLI can print it as it is.
+ */
+export class StoreOpenError extends Error {
+  /** Names `path`, the HELPDESK_KV variable it usually comes from, and what to do about `cause`. */
+  constructor(readonly path: string, cause: unknown) {
+    super(`cannot open the store ${path} (HELPDESK_KV): ${explainOpenFailure(path, cause)}`, { cause });
+    this.name = "StoreOpenError";
+  }
+}
+
+/** Turns what Deno.openKv or mkdir threw into a reason and a remedy a person can act on. */
+function explainOpenFailure(path: string, cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (cause instanceof Deno.errors.NotCapable || cause instanceof Deno.errors.PermissionDenied) {
+    return `no permission (${message}); allow reading and writing its folder, or set HELPDESK_KV to a ` +
+      `path this process may write`;
+  }
+  // SQLite's words for a file that exists but is no SQLite database: corrupt, or some other file.
+  if (/file is not a database|malformed|file is encrypted/i.test(message)) {
+    return `the file is not a Deno KV database (corrupt, or another kind of file). Point HELPDESK_KV at the ` +
+      `right file, or move this one aside and restore a backup ("deno task import" of an export)`;
+  }
+  // SQLite's words for a path it cannot create or open: a folder, a missing or read-only parent.
+  if (/unable to open database file/i.test(message) || cause instanceof Deno.errors.NotFound) {
+    return `it is a folder, or its folder cannot be created or written. Set HELPDESK_KV to a file path in ` +
+      `a writable folder (default ./data/helpdesk.sqlite3)`;
+  }
+  if (/^https?:\/\//.test(path)) {
+    return `${message}. Check the KV Connect URL and that DENO_KV_ACCESS_TOKEN holds its access token`;
+  }
+  return message;
+}
+
 /** Opens the KV at a path or URL, creating the folder of a local file first. */
 async function openKv(path: string): Promise<Deno.Kv> {
-  if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
-    const dir = path.replace(/[\\/][^\\/]*$/, "");
-    if (dir && dir !== path) await Deno.mkdir(dir, { recursive: true });
+  try {
+    if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
+      const dir = path.replace(/[\\/][^\\/]*$/, "");
+      if (dir && dir !== path) await Deno.mkdir(dir, { recursive: true });
+    }
+    return await Deno.openKv(path);
+  } catch (error) {
+    throw new StoreOpenError(path, error);
   }
-  return await Deno.openKv(path);
 }
