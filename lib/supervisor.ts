@@ -107,6 +107,11 @@ export function decide(
 interface SupervisorDeps<S extends ProcessSpec> {
   /** Starts one run of the process; may throw, which counts as an immediate failure. */
   spawn(spec: S): Child;
+  /**
+   * Resolves once the run just spawned serves (its port answers); `signal` aborts when that run exits, and
+   * the promise may then reject or stay pending. Without it a process counts as up as soon as it is spawned.
+   */
+  waitUntilUp?(spec: S, signal: AbortSignal): Promise<void>;
   /** Milliseconds on a clock that only moves forward. */
   now?(): number;
   /** Waits `ms`, or less if `signal` aborts first; never rejects. */
@@ -116,11 +121,16 @@ interface SupervisorDeps<S extends ProcessSpec> {
 }
 
 /** A running supervisor. */
-interface Supervisor {
+interface Supervisor<S extends ProcessSpec> {
   /** Stops every process (SIGTERM, then SIGKILL after `stopTimeoutMs`) for good; resolves to the exit code. */
   stop(): Promise<number>;
   /** The exit code once everything has stopped: 0 after stop(), non-zero after giving up on an essential process. */
   readonly done: Promise<number>;
+  /**
+   * Once every process has served at least once or been given up on: the ones given up on (the launcher says
+   * "open" only then). Never settles when everything stops first.
+   */
+  readonly started: Promise<S[]>;
 }
 
 /** Waits `ms`, cut short by `signal`. */
@@ -151,7 +161,7 @@ export function supervise<S extends ProcessSpec>(
   specs: readonly S[],
   deps: SupervisorDeps<S>,
   policy: RestartPolicy = DEFAULT_POLICY,
-): Supervisor {
+): Supervisor<S> {
   const now = deps.now ?? (() => performance.now());
   const wait = deps.sleep ?? sleep;
   const log = deps.log ?? ((line: string) => console.error(line));
@@ -161,6 +171,17 @@ export function supervise<S extends ProcessSpec>(
   let shutdown: Promise<number> | undefined;
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => resolveDone = resolve);
+  // Each process's first outcome: up, or given up on. `started` resolves when all are known.
+  const outcomes = new Map<S, "up" | "given up">();
+  let resolveStarted!: (givenUp: S[]) => void;
+  const started = new Promise<S[]>((resolve) => resolveStarted = resolve);
+  function settle(spec: S, outcome: "up" | "given up") {
+    if (outcomes.has(spec) || stopping.signal.aborted) return;
+    outcomes.set(spec, outcome);
+    if (outcomes.size === specs.length) {
+      resolveStarted(specs.filter((s) => outcomes.get(s) === "given up"));
+    }
+  }
 
   async function keepRunning(spec: S): Promise<void> {
     let state: RestartState = { restarts: 0, quickExits: 0 };
@@ -170,9 +191,14 @@ export function supervise<S extends ProcessSpec>(
       try {
         const child = deps.spawn(spec);
         running.set(child, spec);
+        const exited = new AbortController();
+        if (deps.waitUntilUp) {
+          deps.waitUntilUp(spec, exited.signal).then(() => settle(spec, "up"), () => {});
+        } else settle(spec, "up");
         try {
           status = await child.status;
         } finally {
+          exited.abort();
           running.delete(child);
         }
       } catch (error) {
@@ -195,6 +221,7 @@ export function supervise<S extends ProcessSpec>(
         );
         // Not awaited: stopping waits for this very loop to return.
         if (spec.essential) void stopAll(status.code || 1);
+        else settle(spec, "given up");
         return;
       }
       log(
@@ -241,5 +268,5 @@ export function supervise<S extends ProcessSpec>(
   // Only reached when every process was given up on and none was essential.
   void Promise.all(loops).then(() => stopAll(1));
 
-  return { stop: () => stopAll(0), done };
+  return { stop: () => stopAll(0), done, started };
 }

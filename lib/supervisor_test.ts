@@ -256,3 +256,57 @@ Deno.test("[supervisor] a spawn that throws counts as a quick failure and is ret
   assert.equal(lines[0], "unclosed tickets service could not be started: no such file");
   assert.match(lines.at(-1)!, /exited 5 times in a row/);
 });
+
+Deno.test("[supervisor] started waits until every process has answered", async () => {
+  // Each run is "up" when the test says so; a run that exits first never is.
+  const ups = new Map<string, () => void>();
+  const supervisor = supervise([WEB, SERVICE, OTHER], {
+    spawn: (spec) => new FakeChild(spec.name),
+    waitUntilUp: (spec, signal) =>
+      new Promise<void>((resolve, reject) => {
+        ups.set(spec.name, resolve);
+        signal.addEventListener("abort", () => reject(new Error("exited")));
+      }),
+    now: () => 0,
+    sleep: () => new Promise((resolve) => setTimeout(resolve, 0)),
+    log: () => {},
+  });
+  let givenUp: ProcessSpec[] | undefined;
+  supervisor.started.then((specs) => givenUp = specs);
+  ups.get(WEB.name)!();
+  ups.get(OTHER.name)!();
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(givenUp, undefined, "not started while one process has not answered");
+  ups.get(SERVICE.name)!();
+  await until(() => givenUp !== undefined, "started");
+  assert.deepEqual(givenUp, []);
+  assert.equal(await supervisor.stop(), 0);
+});
+
+Deno.test("[supervisor] started counts a process given up on; it never settles when the essential one is given up", async () => {
+  const failing = (spec: ProcessSpec) => {
+    const child = new FakeChild(spec.name);
+    if (spec !== OTHER) queueMicrotask(() => child.exit(1));
+    return child;
+  };
+  const deps = {
+    // Up at once, unless the run already exited.
+    waitUntilUp: (_: ProcessSpec, signal: AbortSignal) =>
+      new Promise<void>((resolve, reject) =>
+        setTimeout(() => signal.aborted ? reject(new Error("exited")) : resolve(), 0)
+      ),
+    now: () => 0,
+    sleep: () => new Promise<void>((resolve) => setTimeout(resolve, 0)),
+    log: () => {},
+  };
+  const one = supervise([SERVICE, OTHER], { spawn: failing, ...deps });
+  assert.deepEqual(await one.started, [SERVICE], "the service given up on, the other one up");
+  assert.equal(await one.stop(), 0);
+
+  const two = supervise([WEB, OTHER], { spawn: failing, ...deps });
+  let settled = false;
+  two.started.then(() => settled = true);
+  assert.equal(await two.done, 1, "giving up on the web app stops everything");
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(settled, false, "no open line after everything stopped");
+});
