@@ -1,11 +1,12 @@
 /**
  * What every analytics service has in common: the `{"error"}` shape, `GET /health`, the GET-only guard,
- * JSON 404s, strict query parsing, and opening the store read-only from the configuration.
+ * JSON 404s, strict query parsing, and starting as a process: the store opened read-only from the
+ * configuration, served on the service's port.
  */
 import { type Context, Hono } from "hono";
 import type { z } from "zod";
-import { loadConfig } from "../lib/config.ts";
-import { type Db, openStore } from "../lib/data/mod.ts";
+import { type Config, loadConfig, SERVICES } from "../lib/config.ts";
+import { type Db, openStore, StoreOpenError, TimeZoneMismatchError } from "../lib/data/mod.ts";
 import { HelpdeskError, ValidationError } from "../lib/errors.ts";
 import { firstIssue, unknownFieldError } from "../lib/schemas.ts";
 
@@ -62,7 +63,54 @@ export function unknownParameterError(allowed: string) {
   return unknownFieldError({ noun: "parameter", allowed: `this endpoint takes ${allowed}` });
 }
 
-/** Opens the configured store read-only: services never write, the web app is the one writer. */
-export async function openServiceDb(): Promise<Db> {
-  return await openStore(loadConfig(), { readOnly: true });
+/** Ends a service's start-up with one line for the person starting it; a stack only for the unexpected. */
+function cannotStart(name: string, error: unknown, expected: boolean): never {
+  console.error(`${name} cannot start: ${error instanceof Error ? error.message : error}`);
+  if (!expected && error instanceof Error && error.stack) console.error(error.stack);
+  Deno.exit(1);
+}
+
+/**
+ * Runs the service `key` as its own process (its `main.ts`, also its Deno Deploy entry): opens the configured
+ * store read-only (services never write; the web app is the one writer) and serves `create(db)` on the
+ * service's port. It calls Deno.serve itself rather than exporting a `deno serve` handler, so a plain
+ * `deno run` of the entry serves, as a hosted runtime does. A bad setting, a store that cannot be opened or a
+ * taken port is one line naming it, and exit code 1.
+ */
+export async function startService(key: typeof SERVICES[number]["key"], create: (db: Db) => Hono) {
+  const service = SERVICES.find((s) => s.key === key)!;
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    cannotStart(service.name, error, true);
+  }
+  let db: Db;
+  try {
+    db = await openStore(config, { readOnly: true });
+  } catch (error) {
+    cannotStart(
+      service.name,
+      error,
+      error instanceof StoreOpenError || error instanceof TimeZoneMismatchError,
+    );
+  }
+  const app = create(db);
+  const port = config.servicePorts[key];
+  try {
+    Deno.serve({
+      hostname: config.hostname,
+      port,
+      onListen: ({ hostname, port }) => console.log(`${service.name} http://${hostname}:${port}/`),
+    }, app.fetch);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    const variable = service.portVariable;
+    cannotStart(
+      service.name,
+      `port ${port} (${variable}) is already in use on ${config.hostname}: stop what uses it, or set ` +
+        `${variable} to a free port`,
+      true,
+    );
+  }
 }

@@ -5,6 +5,7 @@
  * cannot start stops everything; Ctrl-C stops all of them.
  */
 import assert from "node:assert/strict";
+import { SERVICES } from "../lib/config.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
@@ -48,18 +49,24 @@ async function isDown(url: string) {
   }
 }
 
-/** Pid of the `deno serve --port <port>` process, found by scanning /proc for its command line. */
+/**
+ * Pid of the service process listening on `port`: the `deno run` of the service's entry whose environment
+ * sets its port variable to `port` (main.ts hands every child the environment it was started with).
+ */
 async function servicePid(port: number): Promise<number> {
   for await (const entry of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
-    let args: string[];
+    let args: string[], env: string[];
     try {
       args = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).split("\0");
+      env = (await Deno.readTextFile(`/proc/${entry.name}/environ`)).split("\0");
     } catch {
       continue; // exited while we looked
     }
-    const at = args.indexOf("--port");
-    if (args.includes("serve") && at >= 0 && args[at + 1] === String(port)) return Number(entry.name);
+    const serves = SERVICES.some((service) =>
+      args.some((a) => a.endsWith(service.entry)) && env.includes(`${service.portVariable}=${port}`)
+    );
+    if (serves) return Number(entry.name);
   }
   throw new Error(`no process serves port ${port}`);
 }
@@ -103,9 +110,27 @@ async function start(options: { ports?: number[]; waitFor?: number[] } = {}) {
       HELPDESK_RESOLUTION_PORT: String(resolution),
       HELPDESK_ACTIVE_PORT: String(active),
     },
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // The "open" lines, each with whether all four ports took a connection at the moment it was printed.
+  const opened: { line: string; allListening: boolean }[] = [];
+  const urls = [
+    `http://127.0.0.1:${web}/`,
+    `http://127.0.0.1:${unclosed}/health`,
+    `http://127.0.0.1:${resolution}/health`,
+    `http://127.0.0.1:${active}/health`,
+  ];
+  const outDone = (async () => {
+    let rest = "";
+    for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) {
+      const lines = (rest + text).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines.filter((l) => l.includes("Campus Helpdesk: open"))) {
+        opened.push({ line, allListening: (await Promise.all(ports.map(listening))).every(Boolean) });
+      }
+    }
+  })();
   let log = "";
   const logDone = (async () => {
     const decoder = new TextDecoder();
@@ -117,20 +142,15 @@ async function start(options: { ports?: number[]; waitFor?: number[] } = {}) {
   let exited = false;
   const status = child.status.then(async (s) => {
     exited = true;
-    await logDone;
+    await Promise.all([logDone, outDone]);
     return s;
   });
-  const urls = [
-    `http://127.0.0.1:${web}/`,
-    `http://127.0.0.1:${unclosed}/health`,
-    `http://127.0.0.1:${resolution}/health`,
-    `http://127.0.0.1:${active}/health`,
-  ];
   const stack = {
     child,
     urls,
     ports,
     status,
+    opened,
     log: () => log,
     exited: () => exited,
     async waitForLog(pattern: RegExp, timeoutMs: number) {
@@ -155,6 +175,16 @@ async function start(options: { ports?: number[]; waitFor?: number[] } = {}) {
   return stack;
 }
 
+/** Whether something on this machine accepts a TCP connection on `port` right now. */
+async function listening(port: number): Promise<boolean> {
+  try {
+    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const STAFF = { headers: { cookie: "helpdesk_role=helpdesk" } };
 
 async function dashboard(webUrl: string, analysis: string) {
@@ -169,6 +199,11 @@ Deno.test("[start] all four processes come up, the dashboard reaches the service
   sanitizeResources: false,
 }, async () => {
   const stack = await start();
+  // "open" only once everything listens: at the moment it was printed, all four ports took a connection.
+  for (let i = 0; i < 50 && stack.opened.length === 0; i++) await pause(100);
+  assert.equal(stack.opened.length, 1, "one open line");
+  assert.match(stack.opened[0].line, new RegExp(`open http://127\\.0\\.0\\.1:${stack.ports[0]}/`));
+  assert.ok(stack.opened[0].allListening, "the open line came after all four processes listened");
   const { status, html } = await dashboard(stack.urls[0], "active");
   assert.equal(status, 200);
   assert.match(html, /Active tickets per category/);
@@ -256,7 +291,7 @@ Deno.test(
 );
 
 Deno.test(
-  "[start] a web app that cannot start is given up on and stops everything with a non-zero exit",
+  "[start] a taken web-app port is named with PORT in one line, no stack trace; the web app is given up on and everything stops with a non-zero exit",
   { sanitizeResources: false },
   async () => {
     const ports = freePorts(4);
@@ -265,6 +300,15 @@ Deno.test(
     const { code } = await stack.status;
     squatter.close();
     assert.notEqual(code, 0);
+    const taken = stack.log().split("\n").filter((line) => line.includes(`port ${ports[0]} (PORT)`));
+    assert.match(
+      taken[0],
+      new RegExp(`^web app could not be started: port ${ports[0]} \\(PORT\\) is already in use`),
+    );
+    assert.match(taken[0], /set PORT to a free port/);
+    assert.doesNotMatch(stack.log(), /^\s+at /m, "no stack trace");
+    assert.doesNotMatch(stack.log(), /AddrInUse/);
+    assert.deepEqual(stack.opened, [], "never says open");
     assert.match(
       stack.log(),
       new RegExp(
@@ -277,3 +321,88 @@ Deno.test(
     await stack.cleanup();
   },
 );
+
+/** Runs one entry of the app with `env` until it exits; its exit code and error output. */
+async function runEntry(path: string, env: Record<string, string>) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", CONFIG, new URL(`../${path}`, import.meta.url).pathname],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("[start] a taken service port is named with its variable in one line, no stack trace", async () => {
+  const [port] = freePorts(1);
+  const squatter = Deno.listen({ hostname: "127.0.0.1", port });
+  const dir = await Deno.makeTempDir({ prefix: "helpdesk_start_" });
+  try {
+    const { code, stderr } = await runEntry("services/unclosed/main.ts", {
+      HELPDESK_KV: `${dir}/helpdesk.sqlite3`,
+      HELPDESK_UNCLOSED_PORT: String(port),
+    });
+    assert.equal(code, 1);
+    assert.equal(
+      stderr.trim(),
+      `unclosed tickets service cannot start: port ${port} (HELPDESK_UNCLOSED_PORT) is already in use on ` +
+        `127.0.0.1: stop what uses it, or set HELPDESK_UNCLOSED_PORT to a free port`,
+    );
+  } finally {
+    squatter.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test(
+  "[start] a corrupt or not-a-database KV file is named in one line by the web app, a service and the CLI; nothing starts",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "helpdesk_start_" });
+    const garbage = `${dir}/helpdesk.sqlite3`;
+    await Deno.writeFile(garbage, crypto.getRandomValues(new Uint8Array(8192)));
+    const text = `${dir}/notes.txt`;
+    await Deno.writeTextFile(text, "these are not the tickets you are looking for\n".repeat(100));
+    const [port] = freePorts(1);
+    try {
+      for (const file of [garbage, text]) {
+        const env = { HELPDESK_KV: file, PORT: String(port), HELPDESK_UNCLOSED_PORT: String(port) };
+        const before = await Deno.readFile(file);
+        for (
+          const [entry, prefix] of [
+            ["routes/server.ts", "web app cannot start: "],
+            ["services/unclosed/main.ts", "unclosed tickets service cannot start: "],
+            ["cli/verify.ts", ""],
+          ]
+        ) {
+          const { code, stderr } = await runEntry(entry, env);
+          assert.notEqual(code, 0, `${entry} on ${file}`);
+          const lines = stderr.trim().split("\n");
+          assert.equal(lines.length, 1, `${entry}: one line, no stack trace:\n${stderr}`);
+          assert.ok(lines[0].startsWith(`${prefix}cannot open the store ${file} (HELPDESK_KV)`), lines[0]);
+          assert.match(lines[0], /is not a Deno KV database/);
+          assert.match(lines[0], /Point HELPDESK_KV at the right file, or move this one aside/);
+        }
+        assert.ok(!await listening(port), "nothing listens");
+        assert.deepEqual(await Deno.readFile(file), before, "the file is left as it was");
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+Deno.test("[start] a KV path that is a folder is named in one line with what to do", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "helpdesk_start_" });
+  try {
+    const { code, stderr } = await runEntry("routes/server.ts", { HELPDESK_KV: dir, PORT: "0" });
+    assert.equal(code, 1);
+    assert.equal(
+      stderr.trim(),
+      `web app cannot start: cannot open the store ${dir} (HELPDESK_KV): it is a folder, or its folder ` +
+        `cannot be created or written. Set HELPDESK_KV to a file path in a writable folder ` +
+        `(default ./data/helpdesk.sqlite3)`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,8 +1,8 @@
-/** `deno serve services/active_by_category/main.ts`: the active-by-category service on the configured store. */
-import { openServiceDb } from "../shared.ts";
+/**
+ * The active-by-category service's process and Deno Deploy entry
+ * (`deno run services/active_by_category/main.ts`): serves it on its port over the configured store, read-only.
+ */
+import { startService } from "../shared.ts";
 import { createActiveByCategoryService } from "./app.ts";
 
-const app = createActiveByCategoryService(await openServiceDb());
-
-/** The service's request handler, for `deno serve`. */
-export default { fetch: app.fetch } satisfies Deno.ServeDefaultExport;
+await startService("activeByCategory", createActiveByCategoryService);

@@ -1,8 +1,8 @@
-/** `deno serve services/resolution_time/main.ts`: the resolution-time service on the configured store. */
-import { openServiceDb } from "../shared.ts";
+/**
+ * The resolution-time service's process and Deno Deploy entry (`deno run services/resolution_time/main.ts`):
+ * serves it on its port over the configured store, read-only.
+ */
+import { startService } from "../shared.ts";
 import { createResolutionTimeService } from "./app.ts";
 
-const app = createResolutionTimeService(await openServiceDb());
-
-/** The service's request handler, for `deno serve`. */
-export default { fetch: app.fetch } satisfies Deno.ServeDefaultExport;
+await startService("resolutionTime", createResolutionTimeService);

@@ -1,8 +1,8 @@
-/** `deno serve services/unclosed/main.ts`: the unclosed-tickets service on the configured store. */
-import { openServiceDb } from "../shared.ts";
+/**
+ * The unclosed-tickets service's process and Deno Deploy entry (`deno run services/unclosed/main.ts`): serves it on
+ * its port over the configured store, read-only.
+ */
+import { startService } from "../shared.ts";
 import { createUnclosedService } from "./app.ts";
 
-const app = createUnclosedService(await openServiceDb());
-
-/** The service's request handler, for `deno serve`. */
-export default { fetch: app.fetch } satisfies Deno.ServeDefaultExport;
+await startService("unclosed", createUnclosedService);
