@@ -13,18 +13,21 @@
  *
  * Flags: --tickets N (default 100000), --rss-tickets M (default 1000000), --seconds S per measurement (default 5),
  * --streams N idle streams (default 300), --posts N messages for the delivery measurement (default 1000),
- * --only PARTS to run some parts, comma-separated: create, pages, rss, streams (e.g. --only=streams).
+ * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart (e.g. --only=streams).
+ * coldstart (bench/cold_start_bench.ts): the web app's process start → first page, on --tickets tickets and
+ * 1,000 corrections.
  * The table is printed padded as `deno fmt` pads it, so it pastes into README.md as is.
  */
 import { parseArgs } from "node:util";
 import { monotonicFactory } from "ulid";
-import { loadConfig } from "../lib/config.ts";
+import { loadConfig, SERVICES } from "../lib/config.ts";
 import { openStore } from "../lib/data/mod.ts";
 import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
-import { DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
+import { BUILD_DIR, DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
 import { createApp } from "../routes/app.tsx";
 import { STALL_MS } from "../routes/pages/ticket_events.ts";
+import { coldStartRow } from "./cold_start_bench.ts";
 import { fillTickets, percentiles, progress } from "./fixtures.ts";
 import {
   closeIdleStreams,
@@ -50,7 +53,7 @@ const { values } = parseArgs({
     only: { type: "string", default: "" },
   },
 });
-const PARTS = ["create", "pages", "rss", "streams"];
+const PARTS = ["create", "pages", "rss", "streams", "coldstart"];
 const only = values.only ? values.only.split(",").map((p) => p.trim()) : PARTS;
 for (const part of only) {
   if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (parts: ${PARTS.join(", ")})`);
@@ -65,6 +68,8 @@ const CLIENTS = 32;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 const here = (path: string) => new URL(path, import.meta.url).pathname;
 const work = await Deno.makeTempDir({ prefix: "helpdesk_bench_" });
+// The web app process only reads the island build, as deployed: make it as `deno task build` does.
+await buildIslands({ islandsDir: ISLANDS_DIR, outDir: BUILD_DIR, config: DENO_CONFIG });
 
 /** Runs `op` from `clients` concurrent loops for `seconds` (or `maxOps` calls); returns ops per second and latencies. */
 async function load(
@@ -96,21 +101,19 @@ function freePort(): number {
 }
 
 /**
- * Starts `deno run FILE` (or `deno serve FILE` with `serve: true`) on a free port and waits until it answers;
+ * Starts `deno run FILE` on a free port (given in PORT, or in `portVariable`) and waits until it answers;
  * its error output goes to ours, or line by line to `stderrLine`.
  */
 async function spawnServer(
   args: string[],
   env: Record<string, string>,
   probe: string,
-  options: { serve?: boolean; stderrLine?: (line: string) => void } = {},
+  options: { portVariable?: string; stderrLine?: (line: string) => void } = {},
 ) {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: options.serve
-      ? ["serve", "-A", "--config", CONFIG, "--host", "127.0.0.1", "--port", String(port), ...args]
-      : ["run", "-A", "--config", CONFIG, ...args],
-    env: { ...env, PORT: String(port), HELPDESK_HOST: "127.0.0.1" },
+    args: ["run", "-A", "--config", CONFIG, ...args],
+    env: { ...env, [options.portVariable ?? "PORT"]: String(port), HELPDESK_HOST: "127.0.0.1" },
     stdout: "null",
     stderr: options.stderrLine ? "piped" : "inherit",
   }).spawn();
@@ -195,8 +198,10 @@ if (runs("pages")) {
   db.kv.close();
   // The analytics services too, so the dashboard draws its chart as it does in production.
   const services = await Promise.all(
-    ["unclosed", "resolution_time", "active_by_category"].map((name) =>
-      spawnServer([here(`../services/${name}/main.ts`)], { HELPDESK_KV: kvPath }, "/health", { serve: true })
+    SERVICES.map((s) =>
+      spawnServer([here(`../${s.entry}`)], { HELPDESK_KV: kvPath }, "/health", {
+        portVariable: s.portVariable,
+      })
     ),
   );
   const web = await spawnServer(
@@ -557,6 +562,9 @@ if (runs("streams")) {
   web.child.kill("SIGTERM");
   await web.child.status;
 }
+
+// 7. Cold start of the web app's process on a big store (bench/cold_start_bench.ts).
+if (runs("coldstart")) row(...await coldStartRow(work, { tickets: TICKETS, corrections: 1000, runs: 5 }));
 
 await Deno.remove(work, { recursive: true });
 console.log(
