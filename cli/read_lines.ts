@@ -1,45 +1,74 @@
 /**
- * Reads a byte stream as text lines without holding the whole file in memory: the bytes are counted,
- * decoded by the built-in TextDecoderStream and cut into lines by a small TransformStream.
+ * Reads a byte stream as text lines without holding the whole file in memory: the bytes are counted, cut
+ * into lines at "\n" and each line decoded strictly as UTF-8, so a line that is not UTF-8 is reported by its
+ * number instead of being imported with "�" in it.
  */
 
 /**
+ * What a line that is not valid UTF-8 is yielded as: this mark, then where its first bad byte is. A lone
+ * surrogate cannot come out of decoding UTF-8, so no real line starts with it.
+ */
+export const INVALID_UTF8_MARK = "\ud800";
+
+const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The line's text, or the mark with the offset of its first byte that is not UTF-8. */
+function decodeLine(bytes: Uint8Array): string {
+  try {
+    return strict.decode(bytes);
+  } catch {
+    for (let end = 1; end <= bytes.length; end++) {
+      try {
+        strict.decode(bytes.subarray(0, end), { stream: true });
+      } catch {
+        return `${INVALID_UTF8_MARK}byte ${end}`;
+      }
+    }
+    return `${INVALID_UTF8_MARK}byte ${bytes.length}`;
+  }
+}
+
+/**
  * Yields each line of `stream` (without its "\n" or "\r\n"), calling `onBytes` with the bytes read so far.
- * Decoding is TextDecoderStream's default: a leading byte-order mark is dropped and invalid UTF-8 becomes
- * U+FFFD.
+ * A leading byte-order mark is dropped; a line that is not valid UTF-8 comes as INVALID_UTF8_MARK and the
+ * position of its first bad byte.
  */
 export async function* readLines(
   stream: ReadableStream<Uint8Array>,
   onBytes?: (bytes: number) => void,
 ): AsyncGenerator<string> {
   let bytes = 0;
-  yield* stream
-    .pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array<ArrayBuffer>>({
-        transform(chunk, controller) {
-          bytes += chunk.length;
-          onBytes?.(bytes);
-          // TextDecoderStream is typed for ArrayBuffer-backed bytes only; it decodes any view.
-          controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
-        },
-      }),
-    )
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(lineSplitter());
+  let first = true;
+  for await (const line of stream.pipeThrough(byteLines((n) => onBytes?.(bytes += n)))) {
+    let start = 0;
+    if (first && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) start = 3;
+    first = false;
+    const end = line.length > start && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+    yield decodeLine(line.subarray(start, end));
+  }
 }
 
-/** Cuts text into lines at "\n", dropping one "\r" before it; a last line without "\n" is kept too. */
-function lineSplitter(): TransformStream<string, string> {
-  let rest = "";
-  const withoutCr = (line: string) => line.endsWith("\r") ? line.slice(0, -1) : line;
+/** Cuts bytes into lines at "\n" (a last line without "\n" is kept too), reporting each chunk's size. */
+function byteLines(onChunk: (size: number) => void): TransformStream<Uint8Array, Uint8Array> {
+  let rest = new Uint8Array(0);
   return new TransformStream({
-    transform(text, controller) {
-      const lines = (rest + text).split("\n");
-      rest = lines.pop()!;
-      for (const line of lines) controller.enqueue(withoutCr(line));
+    transform(chunk, controller) {
+      onChunk(chunk.length);
+      let data = chunk;
+      if (rest.length > 0) {
+        data = new Uint8Array(rest.length + chunk.length);
+        data.set(rest);
+        data.set(chunk, rest.length);
+      }
+      let start = 0;
+      for (let i = data.indexOf(0x0a); i !== -1; i = data.indexOf(0x0a, start)) {
+        controller.enqueue(data.slice(start, i));
+        start = i + 1;
+      }
+      rest = data.slice(start);
     },
     flush(controller) {
-      if (rest !== "") controller.enqueue(withoutCr(rest));
+      if (rest.length > 0) controller.enqueue(rest);
     },
   });
 }

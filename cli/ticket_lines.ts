@@ -9,6 +9,7 @@ import type { ImportItem } from "../lib/data/import.ts";
 import type { Message, TicketRecord } from "../lib/data/types.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { recordOf } from "../lib/wire.ts";
+import { INVALID_UTF8_MARK } from "./read_lines.ts";
 import {
   authorNameSchema,
   categorySchema,
@@ -75,6 +76,11 @@ interface ParsedLine {
  * message naming the field at fault.
  */
 export function parseTicketLine(text: string, now: Date): ParsedLine {
+  if (text.startsWith(INVALID_UTF8_MARK)) {
+    throw new ValidationError(
+      `not valid UTF-8 (at ${text.slice(INVALID_UTF8_MARK.length)} of the line); save the file as UTF-8`,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

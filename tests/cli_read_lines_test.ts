@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { readLines } from "../cli/read_lines.ts";
+import { INVALID_UTF8_MARK, readLines } from "../cli/read_lines.ts";
 
 const encoder = new TextEncoder();
 
@@ -64,10 +64,14 @@ Deno.test("[cli] readLines reports the bytes read so far, ending at the file siz
   assert.equal(seen.at(-1), bytes.length);
 });
 
-Deno.test("[cli] readLines replaces invalid UTF-8 with U+FFFD (the importer then sees the replaced text)", async () => {
-  // Today's behaviour, pinned so that a change to it (refusing such a line) is a visible decision.
-  const bytes = new Uint8Array([0x61, 0xff, 0x62, 0x0a, 0xc3, 0x0a, 0x63, 0xe2, 0x82]);
-  assert.deepEqual(await lines(bytes), ["a\ufffdb", "\ufffd", "c\ufffd"]);
+Deno.test("[cli] readLines marks a line that is not UTF-8 with where its first bad byte is, never replaces it", async () => {
+  const bytes = new Uint8Array([0x61, 0xff, 0x62, 0x0a, 0xc3, 0x0a, 0x63, 0xe2, 0x82, 0x0a, 0x64]);
+  assert.deepEqual(await lines(bytes), [
+    `${INVALID_UTF8_MARK}byte 2`,
+    `${INVALID_UTF8_MARK}byte 1`,
+    `${INVALID_UTF8_MARK}byte 3`,
+    "d",
+  ]);
 });
 
 Deno.test("[cli] readLines stops reading when the consumer stops", async () => {

@@ -32,3 +32,25 @@ Deno.test("[cli] an import line whose message ids or times run against the threa
   const same = { id: ulid(Date.parse("2026-03-01T11:00:00Z")), createdAt: "2026-03-01T11:00:00.000Z" };
   assert.equal(parseTicketLine(line([same, early]), NOW).messages.length, 2);
 });
+
+Deno.test("[cli] deno task import refuses a line that is not UTF-8 by its number, and imports the rest", async () => {
+  const { runCli } = await import("./stack_helpers.ts");
+  const dir = await Deno.makeTempDir();
+  const good = line([]);
+  const latin1 = new TextEncoder().encode(
+    good.replace("The projector in B2 is broken", "Le caf\u00e9 est ferm\u00e9"),
+  );
+  // Re-encode the accented letters as Latin-1 single bytes, the way an old export might be saved.
+  const bytes = Uint8Array.from(
+    [...new TextDecoder().decode(latin1)].map((ch) => ch.charCodeAt(0)).filter((code) => code < 256),
+  );
+  const file = `${dir}/tickets.jsonl`;
+  await Deno.writeFile(
+    file,
+    new Uint8Array([...new TextEncoder().encode(line([]) + "\n"), ...bytes, 0x0a]),
+  );
+  const result = await runCli("import", [file], `${dir}/store.sqlite3`);
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.match(result.stdout + result.stderr, /line 2: not valid UTF-8 \(at byte \d+ of the line\)/);
+  assert.match(result.stdout, /1 ticket/);
+});
