@@ -1,7 +1,17 @@
 import assert from "node:assert/strict";
+import { exportLines } from "../cli/export.ts";
 import { describeSummary, importLines } from "../cli/import.ts";
+import { seededRandom, seedLines } from "../cli/seed.ts";
 import type { Category } from "../lib/categories.ts";
-import { allTickets, countByStatusCategory, getTicket, listMessages } from "../lib/data/mod.ts";
+import {
+  allTickets,
+  countByStatusCategory,
+  type Db,
+  getTicket,
+  listMessages,
+  openStore,
+} from "../lib/data/mod.ts";
+import { keys } from "../lib/data/keys.ts";
 import { verifyStore } from "../lib/data/verify.ts";
 import { memoryDb } from "./helpers.ts";
 
@@ -175,7 +185,7 @@ Deno.test("[cli] big batches and a thread too long for one commit are split unde
   const summary = await importLines(db, linesOf([json(long), ...many]), {
     now: NOW,
     classify,
-    batchSize: 1000,
+    windowTickets: 1000,
   });
   assert.deepEqual([summary.imported, summary.bad.length], [451, 0]);
   assert.equal((await listMessages(db, long.id as string)).length, 250);
@@ -213,6 +223,129 @@ Deno.test("[cli] deno task import exits 1 when a line was bad, and says which", 
       env: { HELPDESK_KV: `${dir}/kv.sqlite3` },
     }).output();
     assert.equal(usage.code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** Seeded export lines (every one with its category and thread) and the same lines in a random order. */
+function seededHistory(tickets: number) {
+  const sorted = [...seedLines({ tickets, seed: 13, now: NOW, timeZone: "UTC", classify })];
+  const random = seededRandom(29);
+  const shuffled = [...sorted];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
+  return { sorted, shuffled };
+}
+
+async function exported(db: Db): Promise<string> {
+  let text = "";
+  for await (const line of exportLines(db)) text += line + "\n";
+  return text;
+}
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** Runs `deno task import FILE` on the store at `kvPath`. */
+function importCommand(file: string, kvPath: string) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", `${ROOT}deno.json`, "cli/import.ts", file],
+    cwd: ROOT,
+    env: { HELPDESK_KV: kvPath },
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+Deno.test("[cli] a file in random order imports to the same store as in id order: same export bytes, verify clean", async () => {
+  const { sorted, shuffled } = seededHistory(1500);
+  const inOrder = await memoryDb();
+  const summary = await importLines(inOrder, linesOf(sorted), { now: NOW, classify });
+  assert.deepEqual([summary.imported, summary.bad.length], [1500, 0]);
+  const expected = await exported(inOrder);
+  // Windows much smaller than the file, on this thread and on parser threads: the result is the same.
+  for (const options of [{ windowTickets: 400 }, { windowTickets: 250, parsers: 2 }, {}]) {
+    const db = await memoryDb();
+    const random = await importLines(db, linesOf(shuffled), { now: NOW, ...options });
+    assert.deepEqual([random.imported, random.messages], [summary.imported, summary.messages]);
+    assert.equal(await exported(db), expected);
+    assert.deepEqual(await verifyStore(db), []);
+    db.kv.close();
+  }
+  inOrder.kv.close();
+});
+
+Deno.test("[cli] lines parsed on parser threads are reported and imported as on this thread", async () => {
+  const good = line();
+  const { category: _, categorySource: __, categoryConfidence: ___, ...bare } = line();
+  const lines = [json(good), "{oops", "", json(bare), json({ ...line(), status: "open" }), json(good)];
+  const results = [];
+  for (const parsers of [0, 1, 3]) {
+    const db = await memoryDb();
+    const reported: number[] = [];
+    const summary = await importLines(db, linesOf(lines), {
+      now: NOW,
+      parsers,
+      onBadLine: (n) => reported.push(n),
+    });
+    results.push({ summary, reported, out: await exported(db) });
+    db.kv.close();
+  }
+  for (const result of results) assert.deepEqual(result, results[0]);
+  assert.deepEqual(results[0].reported, [2, 5]);
+  assert.deepEqual([results[0].summary.imported, results[0].summary.existing], [2, 1]);
+});
+
+Deno.test("[cli] deno task import killed with SIGKILL mid-way: verify is clean, and a rerun skips what was stored and finishes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cli_import_kill_" });
+  try {
+    const tickets = 12_000;
+    const { sorted, shuffled } = seededHistory(tickets);
+    const file = `${dir}/tickets.jsonl`;
+    await Deno.writeTextFile(file, shuffled.join("\n") + "\n");
+    const kvPath = `${dir}/kv.sqlite3`;
+    const child = importCommand(file, kvPath).spawn();
+    // Watch the change counter (one per commit) and kill the import once some commits have landed.
+    let watcher: Db | null = null;
+    for (let tries = 0; tries < 3000; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      watcher ??= await Deno.stat(kvPath).then(() => openStore({ kvPath }, { readOnly: true }), () => null);
+      const commits = (await watcher?.kv.get<Deno.KvU64>(keys.ticketChanges()))?.value?.value ?? 0n;
+      if (commits >= 3n) break;
+    }
+    child.kill("SIGKILL");
+    const status = await child.status;
+    await child.stdout.cancel();
+    await child.stderr.cancel();
+    watcher?.kv.close();
+    assert.equal(status.signal, "SIGKILL");
+
+    const afterKill = await openStore({ kvPath }, { readOnly: true });
+    const stored = await count(afterKill);
+    assert.ok(stored > 0 && stored < tickets, `killed mid-way: ${stored} of ${tickets} stored`);
+    assert.deepEqual(await verifyStore(afterKill), []);
+    afterKill.kv.close();
+
+    const rerun = await importCommand(file, kvPath).output();
+    const out = new TextDecoder().decode(rerun.stdout);
+    assert.equal(rerun.code, 0, new TextDecoder().decode(rerun.stderr));
+    const imported = (tickets - stored).toLocaleString("en");
+    assert.match(
+      out,
+      new RegExp(`imported ${imported} tickets .*skipped ${stored.toLocaleString("en")} already`),
+    );
+
+    const db = await openStore({ kvPath }, { readOnly: true });
+    assert.equal(await count(db), tickets);
+    assert.deepEqual(await verifyStore(db), []);
+    const whole = await memoryDb();
+    await importLines(whole, linesOf(sorted), { now: NOW, classify });
+    assert.deepEqual(await countByStatusCategory(db), await countByStatusCategory(whole));
+    assert.equal(await exported(db), await exported(whole));
+    db.kv.close();
+    whole.kv.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
