@@ -67,8 +67,9 @@ interface ImportOptions {
 }
 
 // A window stays in memory until it is written, and the next one is read meanwhile: 128 M characters of
-// lines are about 130,000 tickets with three messages each (~190 MB once parsed). Random order costs more
-// the more windows a file needs, since each window's tickets interleave with those already stored.
+// lines are about 110,000 tickets with three messages each (~155 MB once parsed), or 300,000 without.
+// Random order costs more the more windows a file needs, since each window's tickets interleave with those
+// already stored (1.5× the id-order time at 1,000,000 tickets without messages, docs/benchmarks.md).
 const WINDOW_TICKETS = 1_000_000;
 const WINDOW_CHARS = 128 * 2 ** 20;
 // Lines sent to a parser at a time; each parser thread has up to four such runs waiting.
