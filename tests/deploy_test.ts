@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchBrowser } from "./browser_helpers.ts";
 import { SERVICES } from "../lib/config.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -149,17 +150,8 @@ Deno.test(
     const project = await copyProject();
     const kvDir = await Deno.makeTempDir({ prefix: "helpdesk_deploy_kv_" });
     const processes: ReturnType<typeof spawnEntry>[] = [];
-    const browser = await chromium.launch({
-      executablePath: Deno.env.get("HELPDESK_CHROMIUM") ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    // The shared launcher finds or fetches a Chromium, so this test also runs where none is installed.
+    const browser = await launchBrowser();
     try {
       assert.match(await build(project), /island chunks ready in static\/build\//);
       const built = JSON.parse(await Deno.readTextFile(join(project, "static/build/manifest.json")));
