@@ -3,25 +3,7 @@
  * message arrive live; staff activate and close; the same with JavaScript off; conflicts are shown.
  */
 import assert from "node:assert/strict";
-import type { BrowserContext, Page } from "playwright-core";
-import { BROWSER_TEST, SCREENSHOT_DIR, withBrowser } from "./browser_helpers.ts";
-
-async function enterAs(context: BrowserContext, url: string, role: "Reporter" | "Helpdesk staff", name = "") {
-  const page = await context.newPage();
-  await page.goto(url + "/");
-  if (name) await page.getByLabel(/Your name/).fill(name);
-  await page.getByRole("button", { name: new RegExp(`^${role}`) }).click();
-  await page.waitForURL(/\/tickets$/);
-  return page;
-}
-
-async function fileTicket(page: Page, description: string) {
-  await page.getByRole("link", { name: "New ticket" }).first().click();
-  await page.getByLabel("What is the problem?").fill(description);
-  await page.getByRole("button", { name: "File ticket" }).click();
-  await page.waitForURL(/\/tickets\/[0-9A-Z]{26}/);
-  return page.url().replace(/\?.*$/, "");
-}
+import { BROWSER_TEST, enterAs, fileTicketIn, SCREENSHOT_DIR, withBrowser } from "./browser_helpers.ts";
 
 Deno.test(
   "[browser] a reporter files, edits and writes; the staff page sees the message live; staff activate and close",
@@ -33,7 +15,7 @@ Deno.test(
     reporter.on("pageerror", (e) => errors.push(e.message));
     reporter.on("console", (m) => m.type() === "error" && errors.push(m.text()));
 
-    const ticketUrl = await fileTicket(reporter, "The radiator in room E104 is cold since Monday");
+    const ticketUrl = await fileTicketIn(reporter, "The radiator in room E104 is cold since Monday");
     await reporter.getByText("Thanks, your ticket is filed").waitFor();
     assert.equal(await reporter.locator(".badge--facility_management").count() > 0, true);
 
@@ -83,7 +65,7 @@ Deno.test(
   withBrowser(async (browser, url) => {
     const reporterContext = await browser.newContext({ javaScriptEnabled: false });
     const reporter = await enterAs(reporterContext, url, "Reporter");
-    const ticketUrl = await fileTicket(reporter, "Wi-Fi keeps dropping in the library");
+    const ticketUrl = await fileTicketIn(reporter, "Wi-Fi keeps dropping in the library");
     assert.equal(await reporter.locator("script").count(), 2, "island pages carry their scripts, unused");
     await reporter.getByLabel("Description").fill("Wi-Fi keeps dropping in the library, 2nd floor");
     await reporter.getByRole("button", { name: "Save changes" }).click();
@@ -121,7 +103,7 @@ Deno.test(
   BROWSER_TEST,
   withBrowser(async (browser, url) => {
     const a = await enterAs(await browser.newContext(), url, "Reporter");
-    const ticketUrl = await fileTicket(a, "Projector in A12 does not detect HDMI");
+    const ticketUrl = await fileTicketIn(a, "Projector in A12 does not detect HDMI");
     const b = await enterAs(await browser.newContext({ javaScriptEnabled: false }), url, "Reporter");
     await b.goto(ticketUrl);
     await a.getByLabel("Description").fill("Projector in A12 does not detect HDMI from laptops");
@@ -163,7 +145,10 @@ Deno.test(
       await page.goto(url + "/");
       await page.screenshot({ path: `${SCREENSHOT_DIR}entry-${label}.png`, fullPage: true });
       const reporter = await enterAs(context, url, "Reporter", "Ana");
-      const ticketUrl = await fileTicket(reporter, `Water is dripping from the ceiling in hall 2 (${label})`);
+      const ticketUrl = await fileTicketIn(
+        reporter,
+        `Water is dripping from the ceiling in hall 2 (${label})`,
+      );
       await reporter.getByLabel("Write a message").fill("It is getting worse, there is a puddle now.");
       await reporter.getByRole("button", { name: "Send message" }).click();
       await reporter.locator(".bubble").first().waitFor();

@@ -13,6 +13,20 @@ async function fileTicket(t: Awaited<ReturnType<typeof testApp>>) {
   return await res.json();
 }
 
+/** Posts a form from the app's own pages (same origin), as a browser with `cookie` does. */
+function postForm(
+  t: Awaited<ReturnType<typeof testApp>>,
+  path: string,
+  body: string,
+  cookie = "helpdesk_role=reporter",
+) {
+  return t.app.request(path, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: "http://localhost" },
+    body,
+  });
+}
+
 Deno.test("[refusals] a method a known address does not take is 405 with Allow, in the channel's format", async () => {
   const t = await testApp();
   const ticket = await fileTicket(t);
@@ -85,15 +99,7 @@ Deno.test("[refusals] too large: 413 JSON on the API at 64 KB, a page for forms 
   const apiRes = await api(t.app, "reporter", "POST", "/tickets", { description: "x".repeat(70 * 1024) });
   assert.equal(apiRes.status, 413);
   assert.match((await apiRes.json()).error, /larger than 64 KB/);
-  const page = await t.app.request("/tickets", {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: "helpdesk_role=reporter",
-      origin: "http://localhost",
-    },
-    body: "description=" + "x".repeat(200 * 1024),
-  });
+  const page = await postForm(t, "/tickets", "description=" + "x".repeat(200 * 1024));
   assert.equal(page.status, 413);
   assert.match(page.headers.get("content-type")!, /text\/html/);
   await page.body?.cancel();
@@ -110,15 +116,7 @@ Deno.test("[refusals] a no-JavaScript edit of a 5,000-character CJK description 
     baseCategory: ticket.category,
   });
   // Written as browsers do: the old text and the new, both percent-encoded.
-  const res = await t.app.request(`/tickets/${ticket.id}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: "helpdesk_role=reporter",
-      origin: "http://localhost",
-    },
-    body: form.toString(),
-  });
+  const res = await postForm(t, `/tickets/${ticket.id}`, form.toString());
   assert.equal(res.status, 303);
   const after = await (await api(t.app, "reporter", "GET", `/tickets/${ticket.id}`)).json();
   assert.equal(after.description, description);
@@ -229,15 +227,7 @@ Deno.test("[refusals] invalid UTF-8 and other encodings are refused naming the f
   });
   assert.equal(latin1.status, 415);
   assert.match((await latin1.json()).error, /send it as UTF-8/);
-  const form = await t.app.request(`/tickets/${ticket.id}/messages`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: "helpdesk_role=reporter",
-      origin: "http://localhost",
-    },
-    body: "text=caf%E9",
-  });
+  const form = await postForm(t, `/tickets/${ticket.id}/messages`, "text=caf%E9");
   assert.equal(form.status, 400);
   assert.match(await form.text(), /Text is not valid UTF-8 text/);
   assert.equal(await threadLength(t, ticket.id), 0);
@@ -283,11 +273,7 @@ Deno.test("[refusals] the name cookie obeys the name field's rules on every path
     const error = await apiRes.json();
     assert.equal(error.field, "authorName");
     assert.match(error.error, /choose it again on the entry page/);
-    const page = await t.app.request(`/tickets/${ticket.id}/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: "http://localhost" },
-      body: "text=still+broken",
-    });
+    const page = await postForm(t, `/tickets/${ticket.id}/messages`, "text=still+broken", cookie);
     assert.equal(page.status, 400);
     await page.body?.cancel();
     // The pages themselves still show, so the person can choose a name again.
@@ -320,15 +306,7 @@ Deno.test("[refusals] a ticket needs enough text to act on; the form says so; er
   }
   const form = await t.app.request("/tickets/new", { headers: { cookie: "helpdesk_role=reporter" } });
   assert.match(await form.text(), /at least two/);
-  const page = await t.app.request("/tickets", {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: "helpdesk_role=reporter",
-      origin: "http://localhost",
-    },
-    body: "description=a",
-  });
+  const page = await postForm(t, "/tickets", "description=a");
   assert.equal(page.status, 400);
   const html = await page.text();
   assert.match(html, /a few more words/);
