@@ -17,11 +17,14 @@ function decodeLine(bytes: Uint8Array): string {
   try {
     return strict.decode(bytes);
   } catch {
-    for (let end = 1; end <= bytes.length; end++) {
+    // Fed one byte at a time, a fresh decoder throws at the first byte no UTF-8 text can continue with;
+    // one that only ends too early throws at the final flush.
+    const stepwise = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    for (let i = 0; i < bytes.length; i++) {
       try {
-        strict.decode(bytes.subarray(0, end), { stream: true });
+        stepwise.decode(bytes.subarray(i, i + 1), { stream: true });
       } catch {
-        return `${INVALID_UTF8_MARK}byte ${end}`;
+        return `${INVALID_UTF8_MARK}byte ${i + 1}`;
       }
     }
     return `${INVALID_UTF8_MARK}byte ${bytes.length}`;

@@ -86,10 +86,8 @@ export function createApp(options: AppOptions) {
     throw new HelpdeskError(`the request body is larger than ${limit / 1024} KB`, 413);
   };
   app.use("/api/*", bodyLimit({ maxSize: MAX_API_BODY_BYTES, onError: tooLarge(MAX_API_BODY_BYTES) }));
-  app.use(async (c, next) => {
-    if (isApiRequest(c)) return await next();
-    return await bodyLimit({ maxSize: MAX_FORM_BODY_BYTES, onError: tooLarge(MAX_FORM_BODY_BYTES) })(c, next);
-  });
+  const formLimit = bodyLimit({ maxSize: MAX_FORM_BODY_BYTES, onError: tooLarge(MAX_FORM_BODY_BYTES) });
+  app.use(async (c, next) => isApiRequest(c) ? await next() : await formLimit(c, next));
   app.use(crossSiteCheck());
   app.use(strictBodies);
   app.use(async (c, next) => {

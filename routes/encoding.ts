@@ -7,6 +7,7 @@ import { HelpdeskError, ValidationError } from "../lib/errors.ts";
 import { isApiRequest } from "./errors.ts";
 
 const strict = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
 const lenient = new TextDecoder("utf-8");
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -27,7 +28,7 @@ function formBytes(encoded: string): Uint8Array {
     if (code === 0x25 && /^[0-9a-fA-F]{2}$/.test(plain.slice(i + 1, i + 3))) {
       bytes.push(parseInt(plain.slice(i + 1, i + 3), 16));
       i += 2;
-    } else bytes.push(...new TextEncoder().encode(plain[i]));
+    } else bytes.push(...encoder.encode(plain[i]));
   }
   return new Uint8Array(bytes);
 }
