@@ -5,7 +5,8 @@ import { type ImportItem, importTickets } from "./import.ts";
 import { listMessages } from "./messages.ts";
 import { memoryDb } from "./testing.ts";
 import { CATEGORIES, type Category } from "../categories.ts";
-import { type Status, STATUSES } from "./types.ts";
+import { type Message, type Status, STATUSES } from "./types.ts";
+import { HOUR_MS } from "../time.ts";
 import { verifyStore } from "./verify.ts";
 
 // One- to four-byte characters, a character JSON escapes, and long runs: what makes commits big.
@@ -14,6 +15,36 @@ const textArb = fc.string({
   minLength: 1,
   maxLength: 5000,
 });
+
+/** An open ticket opened at one instant, with a thread of these messages (all of that instant). */
+function openTicketWith(
+  description: string,
+  messages: Pick<Message, "authorRole" | "authorName" | "text">[],
+): ImportItem {
+  const at = "2026-03-01T10:00:00.000Z";
+  const id = ulid(Date.parse(at));
+  return {
+    ticket: {
+      id,
+      description,
+      category: "technical_it",
+      categorySource: "staff",
+      categoryConfidence: null,
+      status: "open",
+      openedAt: at,
+      activatedAt: null,
+      closedAt: null,
+      updatedAt: at,
+    },
+    messages: messages.map((m, i) => ({
+      ...m,
+      id: ulid(Date.parse(at)),
+      ticketId: id,
+      seq: i + 1,
+      createdAt: at,
+    })),
+  };
+}
 
 Deno.test("[data] import packs any threads into commits within Deno KV's limits: every ticket and message stored", async () => {
   await fc.assert(
@@ -24,33 +55,12 @@ Deno.test("[data] import packs any threads into commits within Deno KV's limits:
       }),
       async (tickets) => {
         const db = await memoryDb();
-        const at = "2026-03-01T10:00:00.000Z";
-        const items: ImportItem[] = tickets.map(({ texts, description }) => {
-          const id = ulid(Date.parse(at));
-          return {
-            ticket: {
-              id,
-              description,
-              category: "technical_it",
-              categorySource: "staff",
-              categoryConfidence: null,
-              status: "open",
-              openedAt: at,
-              activatedAt: null,
-              closedAt: null,
-              updatedAt: at,
-            },
-            messages: texts.map((text, i) => ({
-              id: ulid(Date.parse(at)),
-              ticketId: id,
-              seq: i + 1,
-              authorRole: "reporter",
-              authorName: null,
-              text,
-              createdAt: at,
-            })),
-          };
-        });
+        const items = tickets.map(({ texts, description }) =>
+          openTicketWith(
+            description,
+            texts.map((text) => ({ authorRole: "reporter", authorName: null, text })),
+          )
+        );
         const outcomes = await importTickets(db, items);
         assert.deepEqual(outcomes, items.map(() => "imported"));
         for (const item of items) {
@@ -66,32 +76,10 @@ Deno.test("[data] import packs any threads into commits within Deno KV's limits:
 
 Deno.test("[data] import of the biggest possible threads: 300 messages of 5,000 two-byte characters each", async () => {
   const db = await memoryDb();
-  const at = "2026-03-01T10:00:00.000Z";
-  const items: ImportItem[] = ["中", "😀", "\u0001"].map((unit) => {
-    const id = ulid(Date.parse(at));
-    return {
-      ticket: {
-        id,
-        description: unit.repeat(5000 / unit.length),
-        category: "technical_it",
-        categorySource: "staff",
-        categoryConfidence: null,
-        status: "open",
-        openedAt: at,
-        activatedAt: null,
-        closedAt: null,
-        updatedAt: at,
-      },
-      messages: Array.from({ length: 300 }, (_, i) => ({
-        id: ulid(Date.parse(at)),
-        ticketId: id,
-        seq: i + 1,
-        authorRole: "helpdesk" as const,
-        authorName: "x".repeat(80),
-        text: unit.repeat(5000 / unit.length),
-        createdAt: at,
-      })),
-    };
+  const items = ["中", "😀", "\u0001"].map((unit) => {
+    const text = unit.repeat(5000 / unit.length);
+    const message = { authorRole: "helpdesk" as const, authorName: "x".repeat(80), text };
+    return openTicketWith(text, Array.from({ length: 300 }, () => message));
   });
   assert.deepEqual(await importTickets(db, items), ["imported", "imported", "imported"]);
   for (const item of items) assert.equal((await listMessages(db, item.ticket.id)).length, 300);
@@ -102,7 +90,6 @@ Deno.test("[data] import of the biggest possible threads: 300 messages of 5,000 
 
 const BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const START = Date.parse("2025-01-01T00:00:00.000Z");
-const HOUR = 3_600_000;
 
 /** A ULID for time `ms` whose random part is `n`, so generated histories are reproducible. */
 function idAt(ms: number, n: number): string {
@@ -135,9 +122,9 @@ const ticketArb: fc.Arbitrary<Shape> = fc.record({
 /** Valid import items from generated shapes, each with its own id. */
 function historyOf(shapes: Shape[]): ImportItem[] {
   return shapes.map((shape, n) => {
-    const opened = START + shape.hours * HOUR;
-    const started = opened + shape.waitHours * HOUR;
-    const closed = started + shape.waitHours * HOUR + 1;
+    const opened = START + shape.hours * HOUR_MS;
+    const started = opened + shape.waitHours * HOUR_MS;
+    const closed = started + shape.waitHours * HOUR_MS + 1;
     const last = shape.status === "closed" ? closed : shape.status === "active" ? started : opened;
     const id = idAt(opened, n);
     const iso = (ms: number) => new Date(ms).toISOString();
