@@ -38,6 +38,8 @@ export const keys = {
   timeZone: () => [P.meta, "time_zone"],
   /** The layout version of the store (lib/data/migrate.ts); absent in a store written by release 1. */
   storeFormat: () => [P.meta, "format"],
+  /** Which derived-key layout the indexes and counters were built for (lib/data/derived_layout.ts). */
+  derivedLayout: () => [P.meta, "derived_layout"],
   ticketPrefix: () => [P.tickets],
   ticket: (id: string) => [P.tickets, id],
   byStatusPrefix: (status: Status) => [P.byStatus, status],

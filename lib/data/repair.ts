@@ -7,6 +7,7 @@
 import type { Db } from "./db.ts";
 import { retryWhileBusy } from "./busy.ts";
 import { keys } from "./keys.ts";
+import { markDerivedLayout } from "./derived_layout.ts";
 import { countTicketChange } from "./ticket_effects.ts";
 import { writeTicket } from "./tickets.ts";
 import { type Mismatch, verifyStore } from "./verify.ts";
@@ -52,5 +53,6 @@ export async function repairStore(
   const marker = kv.atomic().set(keys.timeZone(), timeZone);
   countTicketChange(marker);
   await retryWhileBusy(() => marker.commit());
+  await markDerivedLayout(kv);
   return mismatches;
 }
