@@ -27,6 +27,8 @@ export const resolutionAnswerSchema = z.object({
     month: z.string().regex(MONTH_PATTERN),
     closed: count,
     averageHours: z.number().nonnegative().nullable(),
+    medianHours: z.number().nonnegative().nullable(),
+    p90Hours: z.number().nonnegative().nullable(),
   })),
 });
 

@@ -44,7 +44,9 @@ Deno.test("[analytics] the client reads real service answers, keeping a base URL
   const resolution = await client.resolutionTime({ from: "2026-03", to: undefined });
   assert.deepEqual(resolution, {
     ok: true,
-    data: { months: [{ month: "2026-03", closed: 0, averageHours: null }] },
+    data: {
+      months: [{ month: "2026-03", closed: 0, averageHours: null, medianHours: null, p90Hours: null }],
+    },
   });
   const active = await client.activeByCategory();
   assert.ok(active.ok);

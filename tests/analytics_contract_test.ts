@@ -111,7 +111,9 @@ Deno.test("[analytics] resolution time answers every month with closed count and
   const { db } = await services();
   const app = createResolutionTimeService(db, { now });
   const body = await json(await app.request("/v1/resolution-time"));
-  assert.deepEqual(body, { months: [{ month: "2026-03", closed: 0, averageHours: null }] });
+  assert.deepEqual(body, {
+    months: [{ month: "2026-03", closed: 0, averageHours: null, medianHours: null, p90Hours: null }],
+  });
   assert.ok(resolutionAnswerSchema.safeParse(body).success);
   const narrowed = await json(await app.request("/v1/resolution-time?from=2026-04&to=2026-05"));
   assert.deepEqual(narrowed, { months: [] });

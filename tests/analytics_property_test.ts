@@ -15,7 +15,7 @@ import { DAY_MS, HOUR_MS } from "../lib/time.ts";
 import { createUnclosedService } from "../services/unclosed/app.ts";
 import { memoryDb } from "./helpers.ts";
 
-const ZONES = ["UTC", "America/New_York", "Asia/Kolkata"];
+const ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Pacific/Kiritimati"];
 
 /** "YYYY-MM" of a time on the wall clock of `timeZone` (Swedish dates are ISO-like). */
 function wallMonth(ms: number, timeZone: string): string {
@@ -153,11 +153,17 @@ function expectedMonths(facts: Fact[], nowMs: number, timeZone: string, from?: s
   for (let m = first; m <= (current > first ? current : first); m = addMonths(m, 1)) months.push(m);
   return months.filter((m) => (!from || m >= from) && (!to || m <= to)).map((month) => {
     const closed = facts.filter((f) => f.closed !== null && wallMonth(f.opened, timeZone) === month);
-    const totalMs = closed.reduce((sum, f) => sum + (f.closed! - f.opened), 0);
+    const durations = closed.map((f) => f.closed! - f.opened).sort((a, b) => a - b);
+    const totalMs = durations.reduce((sum, d) => sum + d, 0);
+    // Nearest rank: the value at rank ⌈p·n/100⌉ of the sorted durations.
+    const rank = (p: number) =>
+      durations.length ? durations[Math.ceil(p * durations.length / 100) - 1] / HOUR_MS : null;
     return {
       month,
       closed: closed.length,
       averageHours: closed.length ? totalMs / closed.length / HOUR_MS : null,
+      medianHours: rank(50),
+      p90Hours: rank(90),
     };
   });
 }
@@ -197,10 +203,16 @@ Deno.test("[analytics] all three services equal a direct count over random histo
           const { months } = await res.json();
           const expected = expectedMonths(facts, nowMs, timeZone, from, to);
           assert.deepEqual(months.map((m: { month: string }) => m.month), expected.map((m) => m.month));
-          months.forEach((m: { closed: number; averageHours: number | null }, i: number) => {
+          months.forEach((m: Record<string, number | null>, i: number) => {
             assert.equal(m.closed, expected[i].closed);
             if (expected[i].averageHours === null) assert.equal(m.averageHours, null);
             else assert.ok(Math.abs(m.averageHours! - expected[i].averageHours!) < 1e-9);
+            for (const field of ["medianHours", "p90Hours"] as const) {
+              const exact = expected[i][field];
+              if (exact === null) assert.equal(m[field], null);
+              // Within 5 % of the exact percentile (and exactly 0 when it is 0).
+              else assert.ok(Math.abs(m[field]! - exact) <= 0.05 * exact, `${field} ${m[field]} vs ${exact}`);
+            }
           });
 
           const active = await (await createActiveByCategoryService(db).request("/v1/active-by-category"))
