@@ -10,6 +10,7 @@ const URLS = {
   unclosed: "http://unclosed.test",
   resolutionTime: "http://resolution.test/analytics/",
   activeByCategory: "http://active.test",
+  backlog: "http://backlog.test",
 };
 
 function answering(handler: (url: URL) => Response | Promise<Response>): typeof fetch {

@@ -35,6 +35,7 @@ export const NO_SERVICES = {
   unclosed: "http://127.0.0.1:9",
   resolutionTime: "http://127.0.0.1:9",
   activeByCategory: "http://127.0.0.1:9",
+  backlog: "http://127.0.0.1:9",
 };
 
 /** A web app on a fresh in-memory store with a manual clock, for `app.request()` tests. */

@@ -114,6 +114,16 @@ export function dateOf(ms: number, timeZone: string): string {
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
+/** The `count` calendar days ending with `last` ("YYYY-MM-DD"), oldest first; calendar arithmetic, no zone. */
+export function daysEndingWith(last: string, count: number): string[] {
+  const [y, m, d] = last.split("-").map(Number);
+  const days: string[] = [];
+  for (let back = count - 1; back >= 0; back--) {
+    days.push(new Date(Date.UTC(y, m - 1, d - back)).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
 /** Every month from `first` to `last` inclusive ("YYYY-MM" strings). */
 export function monthsBetween(first: string, last: string): string[] {
   const months: string[] = [];
