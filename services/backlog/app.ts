@@ -3,7 +3,14 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { backlogByDay, type Db } from "../../lib/data/mod.ts";
 import { type BacklogAnswer, MAX_BACKLOG_DAYS } from "../contracts.ts";
-import { createServiceApp, parseQuery, type ServiceOptions, unknownParameterError } from "../shared.ts";
+import {
+  createServiceApp,
+  formatParameter,
+  parseQuery,
+  sendAnswer,
+  type ServiceOptions,
+  unknownParameterError,
+} from "../shared.ts";
 
 const querySchema = z.strictObject(
   {
@@ -13,18 +20,23 @@ const querySchema = z.strictObject(
       .transform(Number)
       .refine((n) => n >= 1, "days must be at least 1")
       .refine((n) => n <= MAX_BACKLOG_DAYS, `days must be at most ${MAX_BACKLOG_DAYS}`),
+    format: formatParameter,
   },
-  { error: unknownParameterError("days=N") },
+  { error: unknownParameterError("days=N and format=json|csv") },
 );
 
-/** Builds the backlog service: `GET /v1/backlog?days=N` and `GET /health`. */
+/** Builds the backlog service: `GET /v1/backlog?days=N[&format=csv]` and `GET /health`. */
 export function createBacklogService(db: Db, options: ServiceOptions = {}): Hono {
   const now = options.now ?? (() => new Date());
   const app = createServiceApp(["/v1/backlog"]);
   app.get("/v1/backlog", async (c) => {
-    const { days } = parseQuery(c, querySchema);
+    const { days, format } = parseQuery(c, querySchema);
     const answer: BacklogAnswer = { days: await backlogByDay(db, now(), days) };
-    return c.json(answer);
+    return sendAnswer(c, format, answer, () => ({
+      filename: `backlog-${days}-days.csv`,
+      header: ["date", "opened", "closed", "unclosedAtEnd"],
+      rows: answer.days.map((d) => [d.date, d.opened, d.closed, d.unclosedAtEnd]),
+    }));
   });
   return app;
 }
