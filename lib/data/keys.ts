@@ -28,6 +28,7 @@ const P = {
   resolutionMsByOpenMonth: "stats_resolution_ms_by_open_month",
   unclosedByOpenBucket: "stats_unclosed_by_open_bucket",
   resolutionHistogramByOpenMonth: "stats_resolution_histogram_by_open_month",
+  resolutionCoarseHistogramByOpenMonth: "stats_resolution_coarse_histogram_by_open_month",
   openedByDay: "stats_opened_by_day",
   closedByDay: "stats_closed_by_day",
   firstOpenedAt: "stats_first_opened_at",
@@ -79,7 +80,13 @@ export const keys = {
   ) => [P.unclosedByOpenBucket, level, index],
   /** Closed tickets of an opening month per log-scale resolution-time bucket (resolution_histogram.ts). */
   resolutionHistogram: (month: string, bucket: number) => [P.resolutionHistogramByOpenMonth, month, bucket],
-  resolutionHistogramPrefix: () => [P.resolutionHistogramByOpenMonth],
+  /** The same closed tickets per coarse bucket (eight fine buckets each), read first to find a percentile. */
+  resolutionCoarseHistogram: (month: string, coarse: number) => [
+    P.resolutionCoarseHistogramByOpenMonth,
+    month,
+    coarse,
+  ],
+  resolutionCoarseHistogramPrefix: () => [P.resolutionCoarseHistogramByOpenMonth],
   /** Tickets opened on a campus calendar day ("YYYY-MM-DD"). */
   openedByDay: (date: string) => [P.openedByDay, date],
   openedByDayPrefix: () => [P.openedByDay],
@@ -102,6 +109,7 @@ export const keys = {
     [P.resolutionMsByOpenMonth],
     [P.unclosedByOpenBucket],
     [P.resolutionHistogramByOpenMonth],
+    [P.resolutionCoarseHistogramByOpenMonth],
     [P.openedByDay],
     [P.closedByDay],
   ],

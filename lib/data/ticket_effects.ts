@@ -4,7 +4,7 @@
  * so the two can never disagree about what should be stored.
  */
 import { keys } from "./keys.ts";
-import { histogramBucketOf } from "./resolution_histogram.ts";
+import { coarseBucketOf, histogramBucketOf } from "./resolution_histogram.ts";
 import { bucketsOf, dateOf, monthOf } from "./time_buckets.ts";
 import type { TicketRecord } from "./types.ts";
 
@@ -35,7 +35,9 @@ export function contributionsOf(ticket: TicketRecord, timeZone: string): Contrib
     const closedMs = Date.parse(ticket.closedAt!);
     add(keys.closedByOpenMonth(month), 1n);
     add(keys.resolutionMsByOpenMonth(month), BigInt(closedMs - openedMs));
-    add(keys.resolutionHistogram(month, histogramBucketOf(closedMs - openedMs)), 1n);
+    const bucket = histogramBucketOf(closedMs - openedMs);
+    add(keys.resolutionHistogram(month, bucket), 1n);
+    add(keys.resolutionCoarseHistogram(month, coarseBucketOf(bucket)), 1n);
     add(keys.closedByDay(dateOf(closedMs, timeZone)), 1n);
   } else {
     indexes.push(keys.unclosedByOpenedAt(openedMs, ticket.id));
