@@ -1,5 +1,7 @@
 /** Shared test fixtures: fresh in-memory stores and a controllable clock. */
 import { memoryDb } from "../lib/data/testing.ts";
+import { bucketEstimateMs, histogramBucketOf } from "../lib/data/resolution_histogram.ts";
+import { HOUR_MS } from "../lib/time.ts";
 
 export { memoryDb };
 
@@ -33,6 +35,7 @@ export const NO_SERVICES = {
   unclosed: "http://127.0.0.1:9",
   resolutionTime: "http://127.0.0.1:9",
   activeByCategory: "http://127.0.0.1:9",
+  backlog: "http://127.0.0.1:9",
 };
 
 /** A web app on a fresh in-memory store with a manual clock, for `app.request()` tests. */
@@ -63,4 +66,12 @@ export function api(
     headers: h,
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   }));
+}
+
+/**
+ * The median/p90 estimate service 2 gives for a resolution time of `hours` (its histogram bucket's middle),
+ * for tests that know every duration of a month.
+ */
+export function histogramHours(hours: number): number {
+  return bucketEstimateMs(histogramBucketOf(Math.round(hours * HOUR_MS))) / HOUR_MS;
 }

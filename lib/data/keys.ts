@@ -27,6 +27,10 @@ const P = {
   closedByOpenMonth: "stats_closed_by_open_month",
   resolutionMsByOpenMonth: "stats_resolution_ms_by_open_month",
   unclosedByOpenBucket: "stats_unclosed_by_open_bucket",
+  resolutionHistogramByOpenMonth: "stats_resolution_histogram_by_open_month",
+  resolutionCoarseHistogramByOpenMonth: "stats_resolution_coarse_histogram_by_open_month",
+  openedByDay: "stats_opened_by_day",
+  closedByDay: "stats_closed_by_day",
   firstOpenedAt: "stats_first_opened_at",
   ticketStates: "ticket_states",
   meta: "meta",
@@ -76,6 +80,21 @@ export const keys = {
     level: BucketLevel,
     index: number,
   ) => [P.unclosedByOpenBucket, level, index],
+  /** Closed tickets of an opening month per log-scale resolution-time bucket (resolution_histogram.ts). */
+  resolutionHistogram: (month: string, bucket: number) => [P.resolutionHistogramByOpenMonth, month, bucket],
+  /** The same closed tickets per coarse bucket (eight fine buckets each), read first to find a percentile. */
+  resolutionCoarseHistogram: (month: string, coarse: number) => [
+    P.resolutionCoarseHistogramByOpenMonth,
+    month,
+    coarse,
+  ],
+  resolutionCoarseHistogramPrefix: () => [P.resolutionCoarseHistogramByOpenMonth],
+  /** Tickets opened on a campus calendar day ("YYYY-MM-DD"). */
+  openedByDay: (date: string) => [P.openedByDay, date],
+  openedByDayPrefix: () => [P.openedByDay],
+  /** Tickets closed on a campus calendar day ("YYYY-MM-DD"). */
+  closedByDay: (date: string) => [P.closedByDay, date],
+  closedByDayPrefix: () => [P.closedByDay],
   firstOpenedAt: () => [P.firstOpenedAt],
   /**
    * Grows with every commit that writes a ticket record; list caches compare it to know they are current,
@@ -91,6 +110,10 @@ export const keys = {
     [P.closedByOpenMonth],
     [P.resolutionMsByOpenMonth],
     [P.unclosedByOpenBucket],
+    [P.resolutionHistogramByOpenMonth],
+    [P.resolutionCoarseHistogramByOpenMonth],
+    [P.openedByDay],
+    [P.closedByDay],
   ],
   /** Tells whether a key is a counter (a `sum` counter or the `min` of firstOpenedAt), for repair. */
   isCounter: (key: Deno.KvKey): boolean =>
