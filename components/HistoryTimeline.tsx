@@ -20,13 +20,20 @@ function DescriptionDiff({ from, to }: { from: string; to: string }) {
   );
 }
 
+/** Tells whether entry `i` is a category change made by the same change as the description before it. */
+function followsDescription(history: HistoryEntry[], i: number): boolean {
+  const [entry, before] = [history[i], history[i - 1]];
+  return entry.field === "category" && before?.field === "description" && before.at === entry.at &&
+    entry.actorRole === "reporter";
+}
+
 const who = (entry: HistoryEntry) =>
   `${entry.actorName ?? (entry.actorRole === "helpdesk" ? "Helpdesk staff" : "A reporter")}${
     entry.actorName ? ` (${entry.actorRole === "helpdesk" ? "helpdesk" : "reporter"})` : ""
   }`;
 
-/** What one entry says, in words. */
-function Change({ entry }: { entry: HistoryEntry }) {
+/** What one entry says, in words; `followed` marks a category the classifier chose again for a new text. */
+function Change({ entry, followed }: { entry: HistoryEntry; followed: boolean }) {
   switch (entry.field) {
     case "created":
       return <p>Filed the ticket.</p>;
@@ -40,7 +47,8 @@ function Change({ entry }: { entry: HistoryEntry }) {
     case "category":
       return (
         <p>
-          Category {CATEGORY_LABELS[entry.from as Category] ?? entry.from} →{" "}
+          {followed ? "Category followed the new description: " : "Category "}
+          {CATEGORY_LABELS[entry.from as Category] ?? entry.from} →{" "}
           <strong>{CATEGORY_LABELS[entry.to as Category] ?? entry.to}</strong>.
         </p>
       );
@@ -74,13 +82,13 @@ export function HistoryTimeline(
         ? <p class="muted">No changes recorded (this ticket is older than its history).</p>
         : (
           <ol class="history__list">
-            {props.history.map((entry) => (
+            {props.history.map((entry, i) => (
               <li key={entry.seq} class="history__item">
                 <div class="history__meta">
                   <span class="history__who">{who(entry)}</span>
                   <RelativeTime iso={entry.at} now={props.now} />
                 </div>
-                <Change entry={entry} />
+                <Change entry={entry} followed={followsDescription(props.history, i)} />
                 {props.canRestore && entry.field === "description" && entry.from !== null &&
                   entry.from !== props.currentDescription && (
                   <form method="post" action={`/tickets/${props.ticketId}/history/${entry.seq}/restore`}>
