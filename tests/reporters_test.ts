@@ -476,3 +476,28 @@ Deno.test("[reporters] times read naturally: relative words from the server's cl
   assert.equal(time.getAttribute("datetime"), "2026-03-10T09:00:00.000Z");
   t.close();
 });
+
+Deno.test("[reporters] verify reports a history that disagrees with its ticket, and repair leaves the history alone", async () => {
+  const { verifyStore } = await import("../lib/data/verify.ts");
+  const { repairStore } = await import("../lib/data/repair.ts");
+  const t = await testApp();
+  const a = await new Browser(t.app).enter("reporter", "Ana");
+  const id = await a.file("The radiator in E104 is cold since Monday");
+  await closeTicket(t, id);
+  assert.deepEqual(await verifyStore(t.db), []);
+  const last = ["ticket_history", id, 3];
+  const entry = (await t.db.kv.get<Record<string, unknown>>(last)).value!;
+  assert.equal(entry.to, "closed");
+  await t.db.kv.set(last, { ...entry, to: "active" });
+  const found = await verifyStore(t.db);
+  assert.deepEqual(found.map((m) => [m.key, m.actual]), [[
+    ["ticket_history", id],
+    "the history's last status is not the ticket's",
+  ]]);
+  await t.db.kv.delete(["ticket_history", id, 2]);
+  assert.match((await verifyStore(t.db))[0].actual!, /3 history entries, found 2/);
+  await repairStore(t.db);
+  assert.equal((await t.db.kv.get(["ticket_history", id, 2])).value, null, "repair does not invent history");
+  assert.equal((await t.db.kv.get<Record<string, unknown>>(last)).value!.to, "active");
+  t.close();
+});
