@@ -331,6 +331,15 @@ Deno.test("[reporters] the private link: shown to the filer, opens the ticket in
     assert.deepEqual(res.headers.getSetCookie(), [], "a wrong link sets no cookie");
   }
   assert.deepEqual(await storeDump(t), before, "a wrong link stores nothing");
+  // A right link with a broken key cookie is refused, storing and setting nothing; staff are just sent on.
+  const broken = await t.app.request(new URL(link).pathname, {
+    headers: { cookie: "helpdesk_reporter=forged" },
+  });
+  assert.equal(broken.status, 400);
+  assert.deepEqual(broken.headers.getSetCookie(), []);
+  const staffOpens = await (await new Browser(t.app).enter("helpdesk")).request(new URL(link).pathname);
+  assert.equal(staffOpens.status, 303);
+  assert.deepEqual(await storeDump(t), before);
 
   const c = new Browser(t.app);
   const opened = await c.request(new URL(link).pathname);

@@ -17,12 +17,10 @@ export function privateLinkPages(h: Helpdesk) {
     const token = c.req.param("token");
     // Checked before any cookie is set, so a wrong link leaves the browser as it was.
     if (!await privateLinkExists(h, token)) throw new NotFoundError("This link does not open any ticket.");
-    let role = c.get("role");
-    if (role === null) {
-      role = "reporter";
-      rememberRole(c, role, null);
-    }
+    // A browser with no role yet comes in as a reporter; a broken key is refused before any cookie is set.
+    const role = c.get("role") ?? "reporter";
     const key = role === "reporter" ? pageReporterKey(c) ?? ensureReporterKey(c) : null;
+    if (c.get("role") === null) rememberRole(c, role, null);
     const ticketId = await openPrivateLink(h, await viewerWithKey(role, key, c.get("name")), token);
     return c.redirect(`/tickets/${ticketId}`, 303);
   });
