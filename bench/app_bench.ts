@@ -13,7 +13,10 @@
  *
  * Flags: --tickets N (default 100000), --rss-tickets M (default 1000000), --seconds S per measurement (default 5),
  * --streams N idle streams (default 300), --posts N messages for the delivery measurement (default 1000),
- * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart, import (e.g. --only=streams).
+ * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart, import, mine, history
+ * (e.g. --only=streams, --only=mine,history).
+ * mine, history (bench/reporters_bench.ts): My tickets (page and API) and a ticket's history (API and page) on
+ * --tickets tickets, against the reporter list page on the same store.
  * coldstart (bench/cold_start_bench.ts): the web app's process start → first page, on --tickets tickets and
  * 1,000 corrections.
  * import (bench/import_bench.ts): `deno task import` of --tickets seeded tickets in random and id order, with
@@ -31,6 +34,7 @@ import { createApp } from "../routes/app.tsx";
 import { STALL_MS } from "../routes/pages/ticket_events.ts";
 import { coldStartRow } from "./cold_start_bench.ts";
 import { importRows } from "./import_bench.ts";
+import { reporterRows } from "./reporters_bench.ts";
 import { fillTickets, percentiles, progress } from "./fixtures.ts";
 import {
   closeIdleStreams,
@@ -56,7 +60,7 @@ const { values } = parseArgs({
     only: { type: "string", default: "" },
   },
 });
-const PARTS = ["create", "pages", "rss", "streams", "coldstart", "import"];
+const PARTS = ["create", "pages", "rss", "streams", "coldstart", "import", "mine", "history"];
 const only = values.only ? values.only.split(",").map((p) => p.trim()) : PARTS;
 for (const part of only) {
   if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (parts: ${PARTS.join(", ")})`);
@@ -574,6 +578,28 @@ if (runs("import")) {
   for (const cells of await importRows(work, { tickets: TICKETS, runs: 3 })) {
     row(...cells);
   }
+}
+
+// 9. My tickets and histories: range reads of one key's or one ticket's keys (bench/reporters_bench.ts).
+if (runs("mine") || runs("history")) {
+  const tools = {
+    load: (op: (i: number) => Promise<void>) => load(op),
+    startWebApp: async (kvPath: string) => {
+      const web = await spawnServer(
+        [here("../routes/server.ts")],
+        { HELPDESK_KV: kvPath },
+        "/api/v1/openapi.json",
+      );
+      return {
+        url: web.url,
+        stop: async () => {
+          web.child.kill("SIGTERM");
+          await web.child.status;
+        },
+      };
+    },
+  };
+  for (const cells of await reporterRows(work, { tickets: TICKETS, parts: only }, tools)) row(...cells);
 }
 
 await Deno.remove(work, { recursive: true });

@@ -33,6 +33,10 @@ const P = {
   closedByDay: "stats_closed_by_day",
   firstOpenedAt: "stats_first_opened_at",
   ticketStates: "ticket_states",
+  history: "ticket_history",
+  reporterTickets: "reporter_tickets",
+  reporterSeen: "reporter_seen",
+  ticketLinks: "ticket_links",
   meta: "meta",
 } as const;
 
@@ -104,6 +108,18 @@ export const keys = {
   /** A ticket's earlier counted state, kept for a while under the versionstamp it had (see state_log.ts). */
   ticketStatePrefix: (id: string) => [P.ticketStates, id],
   ticketState: (id: string, versionstamp: string) => [P.ticketStates, id, versionstamp],
+  historyPrefix: (ticketId: string) => [P.history, ticketId],
+  /** One change of a ticket's history, keyed by its position (1, 2, 3…), so a range read is oldest first. */
+  historyEntry: (ticketId: string, seq: number) => [P.history, ticketId, seq],
+  /** Tells whether a key is an entry of a ticket's history (written with its change, never rebuilt). */
+  isHistory: (key: Deno.KvKey): boolean => key[0] === P.history,
+  reporterTicketsPrefix: (keyHash: string) => [P.reporterTickets, keyHash],
+  /** A ticket in the My tickets of the reporter key with this hash; the value says how it got there. */
+  reporterTicket: (keyHash: string, ticketId: string) => [P.reporterTickets, keyHash, ticketId],
+  /** How many messages of a ticket the reporter key with this hash has seen (a message seq). */
+  reporterSeen: (keyHash: string, ticketId: string) => [P.reporterSeen, keyHash, ticketId],
+  /** The ticket a private link's token (by its hash) opens. */
+  ticketLink: (tokenHash: string) => [P.ticketLinks, tokenHash],
   /** First parts of every counter kept by `sum` (Deno.KvU64 values), for verify and repair. */
   sumCounterPrefixes: (): Deno.KvKey[] => [
     [P.countByStatusCategory],

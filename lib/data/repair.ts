@@ -27,7 +27,10 @@ export async function repairStore(
   const { kv, timeZone } = db;
   const mismatches = await verifyStore(db, options);
   const records = mismatches.filter((m) => m.recordFix);
-  const rest = mismatches.filter((m) => !m.recordFix && (keys.isCounter(m.key) || !keys.isMessage(m.key)));
+  // A history is what happened, not derived from the record: it is reported, never rewritten.
+  const rest = mismatches.filter((m) =>
+    !m.recordFix && !keys.isHistory(m.key) && (keys.isCounter(m.key) || !keys.isMessage(m.key))
+  );
   // Record fixes go through the checked write, so their indexes, counters and state log stay in step.
   for (const { key, recordFix } of records) {
     await writeTicket(db, String(key[1]), (current) => ({

@@ -8,7 +8,15 @@ import { retryWhileBusy } from "./busy.ts";
 import { getManyChunked } from "./get_many.ts";
 import { serialized } from "./serial.ts";
 import { logReplacedState } from "./state_log.ts";
-import { type Status, STATUSES, type StoredTicket, type Ticket, type TicketRecord } from "./types.ts";
+import { historyOf, writeHistory } from "./history.ts";
+import {
+  type Actor,
+  type Status,
+  STATUSES,
+  type StoredTicket,
+  type Ticket,
+  type TicketRecord,
+} from "./types.ts";
 
 // Monotonic so ids made in the same millisecond still sort in creation order (lists are newest first).
 const nextUlid = monotonicFactory();
@@ -20,9 +28,14 @@ function newTicketId(openedAt: Date): string {
 
 /** A stored record as the rest of the app sees it: the revision becomes an opaque version string. */
 function ticketOf(stored: StoredTicket): Ticket {
-  const { rev, messageCount, ...record } = stored;
+  const { rev, messageCount, historyCount, ...record } = stored;
   // Records written before revisions existed count as revision 0 with an empty thread.
-  return { ...record, version: String(rev ?? 0), messageCount: messageCount ?? 0 };
+  return {
+    ...record,
+    version: String(rev ?? 0),
+    messageCount: messageCount ?? 0,
+    historyCount: historyCount ?? 0,
+  };
 }
 
 /** What a new ticket needs: its text, the classifier's category for it, and the opening time. */
@@ -31,6 +44,10 @@ interface NewTicket {
   category: Category;
   categoryConfidence: number;
   openedAt: Date;
+  /** Who files it: with an actor the history starts with its `created` entry. */
+  actor?: Actor;
+  /** Extra mutations committed in the same atomic (e.g. the filer's My tickets entry). */
+  alsoWrite?: (op: Deno.AtomicOperation, record: TicketRecord) => void;
 }
 
 /** Stores a new open ticket with its indexes and counters in one atomic commit. */
@@ -50,10 +67,14 @@ export async function createTicket(db: Db, input: NewTicket): Promise<Ticket> {
     rev: 1,
     messageCount: 0,
   };
+  const history = input.actor ? historyOf(null, record, input.actor, at, 1) : [];
+  if (history.length > 0) record.historyCount = history.length;
   const result = await retryWhileBusy(() => {
     const op = db.kv.atomic().check({ key: keys.ticket(record.id), versionstamp: null })
       .set(keys.ticket(record.id), record);
     applyTicketEffects(op, null, record, db.timeZone);
+    writeHistory(op, record.id, history);
+    input.alsoWrite?.(op, record);
     return op.commit();
   });
   if (!result.ok) throw new ConflictError("A ticket with this id already exists.");
@@ -100,6 +121,7 @@ export function writeTicket(
         ...entry.value,
         rev: entry.value.rev ?? 0,
         messageCount: entry.value.messageCount ?? 0,
+        historyCount: entry.value.historyCount ?? 0,
       };
       const write = plan(current);
       if (write === null) return current;
@@ -139,12 +161,23 @@ export async function updateTicket(
     }
     const changed = change(ticket);
     if (changed === null) return null;
+    const { version: _, messageCount: _m, historyCount: _h, ...record } = changed as Ticket;
+    const firstSeq = (current.historyCount ?? 0) + 1;
+    const history = options.actor ? historyOf(ticket, record, options.actor, record.updatedAt, firstSeq) : [];
     const next: StoredTicket = {
-      ...changed,
+      ...record,
       rev: current.rev + 1,
       messageCount: current.messageCount,
     };
-    return { next, alsoWrite: options.alsoWrite && ((op) => options.alsoWrite!(op, next)) };
+    const historyCount = (current.historyCount ?? 0) + history.length;
+    if (historyCount > 0) next.historyCount = historyCount;
+    return {
+      next,
+      alsoWrite: (op) => {
+        writeHistory(op, id, history);
+        options.alsoWrite?.(op, next);
+      },
+    };
   });
   return ticketOf(stored);
 }
@@ -157,6 +190,8 @@ interface UpdateOptions {
   alsoWrite?: (op: Deno.AtomicOperation, next: TicketRecord) => void;
   /** Throws (NotFoundError) when the one asking may not see the current ticket; checked before the version. */
   mustSee?: (current: Ticket) => void;
+  /** Who makes the change: with an actor, each changed field gets a history entry in the same commit. */
+  actor?: Actor;
 }
 
 /** Which tickets to list, newest first. */
@@ -217,7 +252,7 @@ async function listAllTickets(db: Db, query: ListQuery): Promise<TicketPage> {
 }
 
 /** Reads many tickets by id (in the order given), skipping ids with no record. */
-async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
+export async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
   const entries = await getManyChunked<StoredTicket>(db.kv, ids.map((id) => keys.ticket(id)));
   return entries.flatMap((entry) => entry.value === null ? [] : [ticketOf(entry.value)]);
 }

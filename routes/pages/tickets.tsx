@@ -18,6 +18,9 @@ import { MAX_TEXT } from "../../lib/limits.ts";
 import { STATUS_LABELS } from "../../components/Badges.tsx";
 import type { RolePageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
+import { sendMyTickets } from "./my_tickets.tsx";
+import { ensureReporterKey, pageReporterKey, viewerWithKey } from "../reporter.ts";
+import LocalTimes from "../../islands/LocalTimes.tsx";
 
 const PAGE_SIZE = 25;
 
@@ -63,6 +66,7 @@ export function ticketListPages(h: Helpdesk) {
     .get("/tickets", async (c) => {
       const role = c.get("role");
       const filters = filtersSchema.parse(c.req.query());
+      if (c.req.query("mine") === "1") return await sendMyTickets(h, c, filters.cursor);
       const status = role === "reporter" && filters.status === "closed" ? undefined : filters.status;
       const page = await browseTickets(h, role, {
         status,
@@ -126,11 +130,19 @@ export function ticketListPages(h: Helpdesk) {
                 <a class="button" href="/tickets/new">File a ticket</a>
               </div>
             )
-            : <TicketList tickets={page.tickets} showCheck={isStaff} isFlagged={needsCategoryCheck} />}
+            : (
+              <TicketList
+                tickets={page.tickets}
+                showCheck={isStaff}
+                isFlagged={needsCategoryCheck}
+                now={h.now()}
+              />
+            )}
           <nav class="pager" aria-label="Pages">
             {filters.cursor && <a href="/tickets">Newest tickets</a>}
             {next && <a href={next}>Older tickets</a>}
           </nav>
+          {page.tickets.length > 0 && <LocalTimes label="times" />}
         </Layout>,
       );
     })
@@ -160,7 +172,12 @@ export function ticketListPages(h: Helpdesk) {
           400,
         );
       }
-      const ticket = await fileTicket(h, { description: parsed.data });
+      // A reporter who entered before keys existed gets one now, so the ticket is theirs (a malformed key is
+      // refused first: nothing is stored for it).
+      const role = c.get("role");
+      const key = role === "reporter" ? pageReporterKey(c) ?? ensureReporterKey(c) : null;
+      const viewer = await viewerWithKey(role, key, c.get("name"));
+      const ticket = await fileTicket(h, { description: parsed.data }, viewer);
       return c.redirect(`/tickets/${ticket.id}?filed=1`, 303);
     });
 }
