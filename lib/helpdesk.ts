@@ -7,23 +7,27 @@ import { type Classifier, createClassifier, LOW_CONFIDENCE_THRESHOLD } from "./c
 import type { Config } from "./config.ts";
 import {
   addMessage,
+  countByStatusCategory,
   createTicket,
   createTicketLister,
   type Db,
   getTicket,
   listCorrections,
   listMessages,
+  type ListSort,
   type Message,
   openStore,
   type Role,
   type Status,
   type ThreadRange,
   type Ticket,
+  ticketChangeCount,
   type TicketLister,
   type TicketPage,
   type TicketRecord,
   updateTicket,
   watchTicket,
+  watchTicketChanges,
 } from "./data/mod.ts";
 import { writeCorrection } from "./data/corrections.ts";
 import { ConflictError, ForbiddenError, NotFoundError, TransitionError } from "./errors.ts";
@@ -91,16 +95,58 @@ export async function viewTicket(h: Helpdesk, role: Role, id: string): Promise<T
   return ticket;
 }
 
-/** Lists the tickets a role may see, newest first, optionally filtered. */
+/** Lists the tickets a role may see, newest first (or latest activity first), optionally filtered. */
 export function browseTickets(
   h: Helpdesk,
   role: Role,
-  query: { status?: Status; category?: Category; limit: number; cursor?: string },
+  query: {
+    status?: Status;
+    category?: Category;
+    waiting?: Role;
+    sort?: ListSort;
+    limit: number;
+    cursor?: string;
+  },
 ): Promise<TicketPage> {
   const visible = visibleStatuses(role);
   const statuses = query.status ? visible.filter((s) => s === query.status) : visible;
   if (statuses.length === 0) return Promise.resolve({ tickets: [], cursor: null });
-  return h.listTickets({ statuses, category: query.category, limit: query.limit, cursor: query.cursor });
+  return h.listTickets({
+    statuses,
+    category: query.category,
+    waiting: query.waiting,
+    sort: query.sort,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+}
+
+/** Tells whether a role may receive a message: internal notes are for staff only. */
+export function mayReceive(role: Role, message: Pick<Message, "internal">): boolean {
+  return role === "helpdesk" || !message.internal;
+}
+
+/** How many messages of a ticket's thread a role may receive (reporters: without internal notes). */
+export function visibleMessageCount(role: Role, ticket: Ticket): number {
+  return role === "helpdesk" ? ticket.messageCount : ticket.messageCount - ticket.noteCount;
+}
+
+/** Ticket counts per status and category, from counters (no scan), for the staff queue. */
+export function queueCounts(h: Helpdesk, role: Role): ReturnType<typeof countByStatusCategory> {
+  if (role !== "helpdesk") throw new ForbiddenError("Only helpdesk staff can see the queue's counts.");
+  return countByStatusCategory(storeOf(h));
+}
+
+/** The store-wide ticket change counter now, as a string: the queue's version, read before its rows. */
+export async function queueVersion(h: Helpdesk, role: Role): Promise<string> {
+  if (role !== "helpdesk") throw new ForbiddenError("Only helpdesk staff can follow the queue.");
+  return String(await ticketChangeCount(storeOf(h)));
+}
+
+/** The store-wide ticket change counter now and after every ticket commit, for the staff queue's stream. */
+export function followQueue(h: Helpdesk, role: Role): ReadableStream<bigint> {
+  if (role !== "helpdesk") throw new ForbiddenError("Only helpdesk staff can follow the queue.");
+  return watchTicketChanges(storeOf(h));
 }
 
 /** A change to a ticket: any of its description, category and status. */
@@ -214,12 +260,15 @@ export async function readThread(
   range: ThreadRange = {},
 ): Promise<Message[]> {
   await viewTicket(h, role, id);
-  return listMessages(storeOf(h), id, range);
+  const messages = await listMessages(storeOf(h), id, range);
+  return messages.filter((m) => mayReceive(role, m));
 }
 
 /**
  * A range of a ticket's thread with no role check, for a live stream whose access was checked when it
  * opened: a reporter following a ticket that staff close meanwhile still receives the messages before it.
+ * It includes internal notes: the stream skips them for reporters with `mayReceive`, one by one, so its
+ * position in the thread still moves past them.
  */
 export function followThread(h: Helpdesk, id: string, range: ThreadRange): Promise<Message[]> {
   return listMessages(storeOf(h), id, range);
@@ -230,17 +279,25 @@ export function followTicket(h: Helpdesk, id: string): ReadableStream<Ticket | n
   return watchTicket(storeOf(h), id);
 }
 
-/** Writes a message under a ticket the role may see; a closed ticket's thread is read-only. */
+/**
+ * Writes a message under a ticket the role may see; a closed ticket's thread is read-only. Only staff write
+ * internal notes (refused before the ticket is looked up, so the refusal tells nothing about the ticket).
+ */
 export async function postMessage(
   h: Helpdesk,
   role: Role,
   id: string,
-  input: { text: string; authorName: string | null },
+  input: { text: string; authorName: string | null; internal?: boolean },
 ): Promise<Message> {
+  const internal = input.internal === true;
+  if (internal && role !== "helpdesk") {
+    throw new ForbiddenError("Only helpdesk staff can write internal notes.", "internal");
+  }
   await viewTicket(h, role, id);
   return addMessage(storeOf(h), id, {
     authorRole: role,
     authorName: input.authorName,
+    internal,
     text: input.text,
     createdAt: h.now(),
   });

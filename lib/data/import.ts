@@ -25,6 +25,7 @@ import { retryWhileBusy } from "./busy.ts";
 import { getManyChunked } from "./get_many.ts";
 import { keys } from "./keys.ts";
 import { contributionsOf, countTicketChange } from "./ticket_effects.ts";
+import { threadStateOfThread } from "./thread_state.ts";
 import type { Message, StoredTicket, TicketRecord } from "./types.ts";
 
 /** One ticket to import: its record, with its historical times, and its thread (seq 1, 2, 3… in order). */
@@ -33,9 +34,17 @@ export interface ImportItem {
   messages: Message[];
 }
 
-/** The stored form of an imported record: its first revision, and a thread as long as the one imported. */
-function storedOf(ticket: TicketRecord, messageCount: number): StoredTicket {
-  return { ...ticket, rev: 1, messageCount };
+/**
+ * The stored form of an imported record: its first revision, a thread as long as the one imported, and the
+ * thread state that thread gives (notes, who wrote the newest visible message).
+ */
+function storedOf(item: ImportItem): StoredTicket {
+  return {
+    ...item.ticket,
+    rev: 1,
+    messageCount: item.messages.length,
+    ...threadStateOfThread(item.messages),
+  };
 }
 
 /** What happened to one ticket: written now, or left alone because a ticket with its id exists. */
@@ -171,7 +180,7 @@ async function existingIds(db: Db, ids: readonly string[]): Promise<Set<string>>
  */
 function plan(item: ImportItem, timeZone: string): Piece[] {
   const id = item.ticket.id;
-  const { indexes, counters } = contributionsOf(item.ticket, timeZone);
+  const { indexes, counters } = contributionsOf(storedOf(item), timeZone);
   const checkKeyBytes = keyBytes(keys.ticket(id));
   // Every piece checks that the ticket does not exist yet, so a race can never write into a stored ticket.
   const base = (): Cost => ({ checks: 1, mutations: 0, keyBytes: checkKeyBytes, bytes: checkKeyBytes });
@@ -339,7 +348,7 @@ async function commitPieces(db: Db, group: Piece[]): Promise<string[]> {
       op.check({ key: keys.ticket(ticket.id), versionstamp: null });
       for (const message of messages) op.set(keys.message(ticket.id, message.seq), message);
       if (!effects) continue;
-      op.set(keys.ticket(ticket.id), storedOf(ticket, item.messages.length));
+      op.set(keys.ticket(ticket.id), storedOf(item));
       for (const key of effects.indexes) op.set(key, ticket.id);
       for (const [id, { key, delta }] of effects.counters) {
         counters.set(id, { key, delta: (counters.get(id)?.delta ?? 0n) + delta });

@@ -9,3 +9,4 @@ export * from "./messages.ts";
 export * from "./corrections.ts";
 export * from "./stats.ts";
 export { createTicketLister, type TicketLister } from "./list_cache.ts";
+export { ticketChangeCount, watchTicketChanges } from "./queue.ts";

@@ -8,7 +8,16 @@ import { retryWhileBusy } from "./busy.ts";
 import { getManyChunked } from "./get_many.ts";
 import { serialized } from "./serial.ts";
 import { logReplacedState } from "./state_log.ts";
-import { type Status, STATUSES, type StoredTicket, type Ticket, type TicketRecord } from "./types.ts";
+import { listQueue } from "./queue.ts";
+import { threadStateOf } from "./thread_state.ts";
+import {
+  type Role,
+  type Status,
+  STATUSES,
+  type StoredTicket,
+  type Ticket,
+  type TicketRecord,
+} from "./types.ts";
 
 // Monotonic so ids made in the same millisecond still sort in creation order (lists are newest first).
 const nextUlid = monotonicFactory();
@@ -20,9 +29,9 @@ function newTicketId(openedAt: Date): string {
 
 /** A stored record as the rest of the app sees it: the revision becomes an opaque version string. */
 function ticketOf(stored: StoredTicket): Ticket {
-  const { rev, messageCount, ...record } = stored;
+  const { rev, messageCount, noteCount: _n, lastVisibleRole: _l, lastNoteAt: _a, ...record } = stored;
   // Records written before revisions existed count as revision 0 with an empty thread.
-  return { ...record, version: String(rev ?? 0), messageCount: messageCount ?? 0 };
+  return { ...record, version: String(rev ?? 0), messageCount: messageCount ?? 0, ...threadStateOf(stored) };
 }
 
 /** What a new ticket needs: its text, the classifier's category for it, and the opening time. */
@@ -49,6 +58,7 @@ export async function createTicket(db: Db, input: NewTicket): Promise<Ticket> {
     updatedAt: at,
     rev: 1,
     messageCount: 0,
+    ...threadStateOf({}),
   };
   const result = await retryWhileBusy(() => {
     const op = db.kv.atomic().check({ key: keys.ticket(record.id), versionstamp: null })
@@ -100,6 +110,7 @@ export function writeTicket(
         ...entry.value,
         rev: entry.value.rev ?? 0,
         messageCount: entry.value.messageCount ?? 0,
+        ...threadStateOf(entry.value),
       };
       const write = plan(current);
       if (write === null) return current;
@@ -143,6 +154,7 @@ export async function updateTicket(
       ...changed,
       rev: current.rev + 1,
       messageCount: current.messageCount,
+      ...threadStateOf(current),
     };
     return { next, alsoWrite: options.alsoWrite && ((op) => options.alsoWrite!(op, next)) };
   });
@@ -159,12 +171,19 @@ interface UpdateOptions {
   mustSee?: (current: Ticket) => void;
 }
 
+/** How a list is ordered: newest opened first, or latest activity (updatedAt) first. */
+export type ListSort = "opened" | "updated";
+
 /** Which tickets to list, newest first. */
 export interface ListQuery {
   statuses: readonly Status[];
   category?: Category;
+  /** Only unclosed tickets waiting for this side (lib/data/thread_state.ts). */
+  waiting?: Role;
+  /** "opened" when not given. */
+  sort?: ListSort;
   limit: number;
-  /** The id of the last ticket of the previous page. */
+  /** The id of the last ticket of the previous page ("updated": its `updatedMs.id`, see queue.ts). */
   cursor?: string;
 }
 
@@ -179,6 +198,7 @@ export interface TicketPage {
  * opening time), and loads the records the pointers name.
  */
 export async function listTickets(db: Db, query: ListQuery): Promise<TicketPage> {
+  if (query.waiting || query.sort === "updated") return await listQueue(db, query);
   if (!query.category && STATUSES.every((status) => query.statuses.includes(status))) {
     return await listAllTickets(db, query);
   }
@@ -217,7 +237,7 @@ async function listAllTickets(db: Db, query: ListQuery): Promise<TicketPage> {
 }
 
 /** Reads many tickets by id (in the order given), skipping ids with no record. */
-async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
+export async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
   const entries = await getManyChunked<StoredTicket>(db.kv, ids.map((id) => keys.ticket(id)));
   return entries.flatMap((entry) => entry.value === null ? [] : [ticketOf(entry.value)]);
 }

@@ -9,14 +9,18 @@ import {
   readThread,
   viewTicket,
 } from "../../lib/helpdesk.ts";
-import { HelpdeskError, NotFoundError } from "../../lib/errors.ts";
+import { HelpdeskError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import {
   categorySchema,
+  listCursorSchema,
+  listQueryProblem,
+  listSortSchema,
   newMessageSchema,
   newTicketSchema,
   statusSchema,
   ticketIdSchema,
   ticketPatchSchema,
+  waitingSchema,
 } from "../../lib/schemas.ts";
 import { nameFromCookie } from "../role.ts";
 import type { ApiEnv } from "./env.ts";
@@ -59,7 +63,13 @@ const listQuery = z.object({
   limit: z.string().regex(/^\d{1,3}$/, "limit must be a whole number from 1 to 100").transform(Number)
     .pipe(z.number().int().min(1, "limit must be at least 1").max(100, "limit must be at most 100"))
     .optional().describe("tickets per page, a whole number from 1 to 100; 50 when not given"),
-  cursor: ticketIdSchema.optional().describe("the cursor of the previous page"),
+  waiting: waitingSchema.optional().describe(
+    "only unclosed tickets waiting for this side: helpdesk (no staff reply yet, or the reporter wrote last) or reporter (staff wrote last); not with status=closed",
+  ),
+  sort: listSortSchema.optional().describe(
+    "opened: newest opened first (the default); updated: latest activity (updatedAt) first",
+  ),
+  cursor: listCursorSchema.optional().describe("the cursor of the previous page, in the same sort order"),
 });
 
 /** Parses an If-Match value (quoted, weak or bare) into a version. */
@@ -120,8 +130,9 @@ export function ticketsApi(h: Helpdesk) {
       method: "get",
       path: "/",
       operationId: "listTickets",
-      summary: "List tickets, newest first",
-      description: "Reporters see open and active tickets; helpdesk staff see all three statuses.",
+      summary: "List tickets, newest first or by latest activity",
+      description: "Reporters see open and active tickets; helpdesk staff see all three statuses. " +
+        "Filters combine: status, category and waiting narrow the list together; sort orders it.",
       security,
       request: { headers: roleHeader, query: listQuery },
       responses: {
@@ -132,11 +143,15 @@ export function ticketsApi(h: Helpdesk) {
           }),
           "a page",
         ),
-        400: badRequest("a bad status, category, limit or cursor"),
+        400: badRequest(
+          "a bad status, category, waiting, sort, limit or cursor, or waiting with status=closed",
+        ),
       },
     }),
     async (c) => {
       const query = c.req.valid("query");
+      const problem = listQueryProblem(query);
+      if (problem) throw new ValidationError(problem.message, problem.field);
       const page = await browseTickets(h, c.get("role"), { ...query, limit: query.limit ?? 50 });
       return c.json({ tickets: page.tickets.map(ticketWire), cursor: page.cursor }, 200);
     },
@@ -206,6 +221,7 @@ export function ticketsApi(h: Helpdesk) {
       path: "/{id}/messages",
       operationId: "listMessages",
       summary: "Read a ticket's thread, oldest first",
+      description: "Reporters receive the thread without internal notes; helpdesk staff receive all of it.",
       security,
       request: { headers: roleHeader, params: idParam },
       responses: {
@@ -227,7 +243,8 @@ export function ticketsApi(h: Helpdesk) {
       operationId: "postMessage",
       summary: "Write a message under a ticket",
       description:
-        "Without authorName, a browser's messages are signed with the name it chose on the entry page.",
+        "Without authorName, a browser's messages are signed with the name it chose on the entry page. " +
+        "With internal: true (helpdesk staff only) it is an internal note that reporters never receive.",
       security,
       request: {
         headers: roleHeader,
@@ -236,8 +253,10 @@ export function ticketsApi(h: Helpdesk) {
       },
       responses: {
         201: json(MessageSchema, "the new message"),
-        400: badRequest("a text or authorName that is missing, too long or not text"),
-        403: crossSite,
+        400: badRequest(
+          "a text or authorName that is missing, too long or not text, or internal not a boolean",
+        ),
+        403: error(`a reporter asked for an internal note (field: internal), or ${CROSS_SITE}`),
         404: notFound,
         409: error("the ticket is closed (helpdesk staff; for a reporter it does not exist: 404)"),
         413: tooLarge,
@@ -249,7 +268,11 @@ export function ticketsApi(h: Helpdesk) {
       const body = c.req.valid("json");
       // Browsers send no name; the one chosen on the entry page (cookie) signs their messages.
       const authorName = body.authorName ?? nameFromCookie(c);
-      const message = await postMessage(h, c.get("role"), id, { text: body.text, authorName });
+      const message = await postMessage(h, c.get("role"), id, {
+        text: body.text,
+        authorName,
+        internal: body.internal,
+      });
       return c.json(messageWire(message), 201);
     },
   );

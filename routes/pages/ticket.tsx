@@ -40,6 +40,8 @@ interface PageState {
   conflict?: boolean;
   messageDraft?: string;
   messageError?: string;
+  /** The refused message was to be an internal note. */
+  messageInternal?: boolean;
   notice?: string;
 }
 
@@ -61,9 +63,11 @@ function TicketPage(
         <div class="ticket__grid">
           <LiveThread
             ticket={shared}
+            role={role}
             messages={messages}
             draft={state.messageDraft ?? null}
             error={state.messageError ?? null}
+            draftInternal={state.messageInternal ?? false}
           />
           <div class="card">
             <TicketEditor
@@ -162,11 +166,15 @@ export function ticketPages(h: Helpdesk) {
     const id = idOf(c);
     const form = await c.req.parseBody();
     const raw = field(form, "text") ?? "";
+    // The staff composer's checkbox; any value but absence asks for a note, and postMessage refuses a
+    // reporter before anything is stored.
+    const internal = form.internal !== undefined;
     const text = messageTextSchema.safeParse(raw);
     if (!text.success) {
-      return showTicket(h, c, id, { messageDraft: raw, messageError: firstIssue(text.error).message }, 400);
+      const messageError = firstIssue(text.error).message;
+      return showTicket(h, c, id, { messageDraft: raw, messageError, messageInternal: internal }, 400);
     }
-    await postMessage(h, c.get("role"), id, { text: text.data, authorName: nameFromCookie(c) });
+    await postMessage(h, c.get("role"), id, { text: text.data, authorName: nameFromCookie(c), internal });
     return c.redirect(`/tickets/${id}#thread-heading`, 303);
   });
 
