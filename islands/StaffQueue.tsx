@@ -97,7 +97,7 @@ function StaffQueue(props: StaffQueueProps) {
     <th scope="col" aria-sort={sort === key ? "descending" : undefined}>
       <a class="queue__sort" href={hrefWith(props.search, { sort: key === "opened" ? undefined : key })}>
         {label}
-        {sort === key && <span aria-hidden="true">▼</span>}
+        {sort === key && <span class="queue__arrow" aria-hidden="true">▼</span>}
         {sort !== key && <span class="sr-only">, sort newest first</span>}
       </a>
     </th>
