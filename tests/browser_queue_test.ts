@@ -199,3 +199,29 @@ Deno.test(
     await reporterContext.close();
   }),
 );
+
+Deno.test(
+  "[browser] without JavaScript the queue is a plain page: sort links and filters work",
+  BROWSER_TEST,
+  withBrowser(async (browser, url) => {
+    for (const description of DESCRIPTIONS.slice(0, 4)) {
+      await callApi(url, "reporter", "POST", "/tickets", { description });
+    }
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await enterAs(context, url, "Helpdesk staff");
+    assert.equal(await page.locator(".queue__row").count(), 4);
+    assert.equal(await page.locator(".live-dot").count(), 0, "no live badge without JavaScript");
+    await page.getByRole("link", { name: /^Last activity/ }).click();
+    await page.waitForURL(/sort=updated/);
+    assert.match((await page.locator("th[aria-sort=descending]").textContent())!, /^Last activity/);
+    await page.getByLabel("Waiting on").selectOption("reporter");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/waiting=reporter/);
+    assert.match(page.url(), /sort=updated/, "the form keeps the sort");
+    assert.match((await page.locator(".empty").textContent())!, /Nothing matches/);
+    await context.close();
+  }),
+);

@@ -370,6 +370,13 @@ Deno.test("[queue] staff see a dense table with counts, sortable by links; repor
     "helpdesk",
   );
 
+  // Reporters' cards take the same filter and sort.
+  const sorted = await page(t, "/tickets?sort=updated&waiting=helpdesk", "reporter");
+  assert.equal(sorted.status, 200);
+  assert.deepEqual(
+    [...sorted.doc.querySelectorAll(".ticket-row__link")].map((a) => a.textContent),
+    ["Wifi drops in the library", "Heating in E104 is cold"],
+  );
   const reporter = await page(t, "/tickets", "reporter");
   assert.equal(reporter.doc.querySelector(".queue__table"), null);
   assert.equal(reporter.doc.querySelectorAll(".ticket-row").length, 2);
