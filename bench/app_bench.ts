@@ -13,10 +13,13 @@
  *
  * Flags: --tickets N (default 100000), --rss-tickets M (default 1000000), --seconds S per measurement (default 5),
  * --streams N idle streams (default 300), --posts N messages for the delivery measurement (default 1000),
- * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart, import, mine, history
- * (e.g. --only=streams, --only=mine,history).
+ * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart, import, mine, history,
+ * queue (e.g. --only=streams, --only=mine,history).
  * mine, history (bench/reporters_bench.ts): My tickets (page and API) and a ticket's history (API and page) on
  * --tickets tickets, against the reporter list page on the same store.
+ * queue: the staff queue page with sort=updated and with waiting=helpdesk on --tickets tickets (1,000 of them
+ * answered by staff first), the same first page again and again (list cache) and a page not asked before each
+ * time (cursors collected through the API), against the default staff list page.
  * coldstart (bench/cold_start_bench.ts): the web app's process start → first page, on --tickets tickets and
  * 1,000 corrections.
  * import (bench/import_bench.ts): `deno task import` of --tickets seeded tickets in random and id order, with
@@ -60,7 +63,7 @@ const { values } = parseArgs({
     only: { type: "string", default: "" },
   },
 });
-const PARTS = ["create", "pages", "rss", "streams", "coldstart", "import", "mine", "history"];
+const PARTS = ["create", "pages", "rss", "streams", "coldstart", "import", "mine", "history", "queue"];
 const only = values.only ? values.only.split(",").map((p) => p.trim()) : PARTS;
 for (const part of only) {
   if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (parts: ${PARTS.join(", ")})`);
@@ -600,6 +603,98 @@ if (runs("mine") || runs("history")) {
     },
   };
   for (const cells of await reporterRows(work, { tickets: TICKETS, parts: only }, tools)) row(...cells);
+}
+
+// 10. The staff queue's orders and filters (pointer indexes, lib/data/queue.ts) on a big store.
+if (runs("queue")) {
+  const kvPath = `${work}/queue.sqlite3`;
+  const db = await openStore({ kvPath });
+  await fillTickets(db, TICKETS, Date.now(), progress("filling the queue store", TICKETS));
+  db.kv.close();
+  const web = await spawnServer(
+    [here("../routes/server.ts")],
+    { HELPDESK_KV: kvPath },
+    "/api/v1/openapi.json",
+  );
+  const staffApi = { "x-helpdesk-role": "helpdesk" };
+  const staffJson = { ...staffApi, "content-type": "application/json" };
+  // Staff answer 1,000 unclosed tickets, so they wait on the reporter and their activity moves.
+  const unclosed: string[] = [];
+  for (let cursor = ""; unclosed.length < 1000;) {
+    const res = await fetch(
+      `${web.url}/api/v1/tickets?status=open&limit=100${cursor ? `&cursor=${cursor}` : ""}`,
+      {
+        headers: staffApi,
+      },
+    );
+    const answer = await res.json();
+    unclosed.push(...answer.tickets.map((t: { id: string }) => t.id));
+    if (!answer.cursor) break;
+    cursor = answer.cursor;
+  }
+  await load(
+    async (i) =>
+      await drain(
+        await fetch(`${web.url}/api/v1/tickets/${unclosed[i]}/messages`, {
+          method: "POST",
+          headers: staffJson,
+          body: JSON.stringify({ text: "We are on it" }),
+        }),
+        201,
+      ),
+    60,
+    CLIENTS,
+    unclosed.length,
+  );
+  const staff = { cookie: "helpdesk_role=helpdesk" };
+  const page = (query: string) => async () =>
+    await drain(await fetch(`${web.url}/tickets${query}`, { headers: staff }), 200);
+  // Warm up the process (JIT, list cache) before the first measurement.
+  await load(page(""), 2);
+  const base = await load(page(""));
+  row(
+    `staff queue, default order, first page (${TICKETS.toLocaleString("en")} tickets)`,
+    `${fmt(base.perSecond, 0)} per s, p50 ${fmt(base.p50)} ms, p99 ${fmt(base.p99)} ms`,
+    "1.00",
+    "report",
+  );
+  for (const query of ["sort=updated", "waiting=helpdesk", "waiting=helpdesk&sort=updated"]) {
+    const same = await load(page(`?${query}`));
+    row(
+      `staff queue ?${query}, first page again and again`,
+      `${fmt(same.perSecond, 0)} per s, p50 ${fmt(same.p50)} ms, p99 ${fmt(same.p99)} ms`,
+      fmt(same.perSecond / base.perSecond),
+      "report",
+    );
+    const cursors: string[] = [];
+    for (let cursor = ""; cursors.length < 2000;) {
+      const res = await fetch(
+        `${web.url}/api/v1/tickets?${query}&limit=24${cursor ? `&cursor=${cursor}` : ""}`,
+        {
+          headers: staffApi,
+        },
+      );
+      const answer = await res.json();
+      if (!answer.cursor) break;
+      cursors.push(cursor = answer.cursor);
+    }
+    const miss = await load(
+      async (i) => await page(`?${query}&cursor=${cursors[i]}`)(),
+      SECONDS,
+      CLIENTS,
+      cursors.length,
+    );
+    row(
+      `staff queue ?${query}, each request a page not asked before (${
+        cursors.length.toLocaleString("en")
+      } pages)`,
+      `${fmt(miss.perSecond, 0)} per s, p50 ${fmt(miss.p50)} ms, p99 ${fmt(miss.p99)} ms`,
+      fmt(miss.perSecond / base.perSecond),
+      "report",
+    );
+  }
+  web.child.kill("SIGTERM");
+  await web.child.status;
 }
 
 await Deno.remove(work, { recursive: true });

@@ -48,6 +48,7 @@ export async function seedLongThread(db: Db, count: number, options: { textLengt
       seq: i + 1,
       authorRole: i % 2 ? "helpdesk" : "reporter",
       authorName: i % 2 ? "Dana (helpdesk)" : null,
+      internal: false,
       text: textOf(i, options.textLength ?? 0),
       createdAt: new Date(at).toISOString(),
     };

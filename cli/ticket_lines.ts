@@ -15,6 +15,7 @@ import {
   authorNameSchema,
   categorySchema,
   descriptionSchema,
+  internalSchema,
   messageTextSchema,
   roleSchema,
   statusSchema,
@@ -42,6 +43,8 @@ const messageLineSchema = z.strictObject({
   seq: z.number({ error: "seq must be the message's position: 1, 2, 3…" }).int().positive().optional(),
   authorRole: roleSchema,
   authorName: authorNameSchema,
+  // Lines written before internal notes existed have none: every such message is visible.
+  internal: internalSchema,
   text: messageTextSchema,
   createdAt: isoTime,
 }, { error: unknownField });
@@ -130,6 +133,7 @@ export function parseTicketLine(text: string, now: Date): ParsedLine {
       seq: i + 1,
       authorRole: m.authorRole,
       authorName: m.authorName,
+      internal: m.internal,
       text: m.text,
       createdAt: m.createdAt,
     })),
@@ -201,7 +205,11 @@ function storyProblem(line: z.output<typeof ticketLineSchema>, nowMs: number): s
     ids.add(m.id);
     if (m.createdAt < line.openedAt) return `${where}.createdAt is before the ticket was opened`;
     if (closedAt && m.createdAt > closedAt) return `${where}.createdAt is after the ticket was closed`;
-    if (m.createdAt > line.updatedAt) return `${where}.createdAt is after the ticket's updatedAt`;
+    // An internal note does not move updatedAt (lib/data/messages.ts), so only a visible message is bound by it.
+    if (!m.internal && m.createdAt > line.updatedAt) {
+      return `${where}.createdAt is after the ticket's updatedAt`;
+    }
+    if (Date.parse(m.createdAt) > nowMs) return `${where}.createdAt is in the future`;
     // The thread is shown in the order it is listed, so that order must be its time order; and a ULID
     // carries its own time, so a later message must not have an earlier id.
     const previous = line.messages[i - 1];

@@ -6,7 +6,7 @@ import { RelativeTime } from "./Time.tsx";
 const SUMMARY_MAX = 140;
 
 /** The first line of a description, cut to at most 140 characters, for lists. */
-function summary(description: string): string {
+export function summary(description: string): string {
   const line = description.split("\n")[0].trim();
   return line.length > SUMMARY_MAX ? line.slice(0, SUMMARY_MAX - 1).trimEnd() + "…" : line;
 }

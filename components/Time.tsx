@@ -20,7 +20,7 @@ export function RelativeTime({ iso, now }: { iso: string; now?: Date }) {
 }
 
 /** "25 Nov 2026, 14:05 UTC" — short, unambiguous, the same on server and client. */
-function formatTime(iso: string): string {
+export function formatTime(iso: string): string {
   const d = new Date(iso);
   const month = MONTH_ABBREVIATIONS[d.getUTCMonth()];
   const hh = String(d.getUTCHours()).padStart(2, "0");

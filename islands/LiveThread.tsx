@@ -6,7 +6,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import type { Message } from "../lib/data/types.ts";
+import type { Message, Role } from "../lib/data/types.ts";
 import { FieldError } from "../components/FieldError.tsx";
 import {
   fetchTicket,
@@ -22,6 +22,8 @@ import { MAX_TEXT } from "../lib/limits.ts";
 /** Props of the live thread. */
 interface LiveThreadProps {
   ticket: LiveTicketSignal;
+  /** Who reads: staff see internal notes (styled apart) and may write them; the server never sends them to reporters. */
+  role: Role;
   /** The thread so far, oldest first, each with its position `seq` (1, 2, 3… in commit order). */
   messages: Message[];
   /** A refused message to show again, with its error. */
@@ -32,12 +34,16 @@ interface LiveThreadProps {
    * shows it, grows with every staff reply arriving live, and clears once they use the page.
    */
   unreadReplies?: number | null;
+  /** The refused message was to be an internal note. */
+  draftInternal?: boolean;
 }
 
 /** The messages under a ticket and the form to write one. */
 function LiveThread(props: LiveThreadProps) {
   const messages = useSignal(props.messages);
   const text = useSignal(props.draft ?? "");
+  const internal = useSignal(props.draftInternal ?? false);
+  const isStaff = props.role === "helpdesk";
   const error = useSignal(props.error ?? null);
   const sending = useSignal(false);
   const live = useSignal(false);
@@ -121,12 +127,15 @@ function LiveThread(props: LiveThreadProps) {
       const res = await fetch(`/api/v1/tickets/${ticketId}/messages`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ text: text.value }),
+        body: JSON.stringify(
+          isStaff && internal.value ? { text: text.value, internal: true } : { text: text.value },
+        ),
       });
       const answer = await res.json();
       if (res.ok) {
         add(answer);
         text.value = "";
+        internal.value = false;
       } else {
         error.value = answer.error ?? "Could not send the message";
       }
@@ -149,7 +158,8 @@ function LiveThread(props: LiveThreadProps) {
         : (
           <ol class="thread__list" aria-live="polite">
             {messages.value.map((m) => (
-              <li key={m.id} class={`bubble bubble--${m.authorRole}`}>
+              <li key={m.id} class={`bubble bubble--${m.authorRole}${m.internal ? " bubble--internal" : ""}`}>
+                {m.internal && <p class="bubble__note-label">Internal note — only staff see this</p>}
                 <div class="bubble__meta">
                   <span class="bubble__author">
                     {m.authorName ?? (m.authorRole === "helpdesk" ? "Helpdesk" : "Reporter")}
@@ -179,7 +189,9 @@ function LiveThread(props: LiveThreadProps) {
         : (
           <form class="thread__form" method="post" action={`/tickets/${ticketId}/messages`} onSubmit={send}>
             <div class="field">
-              <label for="message-text">Write a message</label>
+              <label for="message-text">
+                {internal.value ? "Write an internal note" : "Write a message"}
+              </label>
               <textarea
                 id="message-text"
                 name="text"
@@ -193,9 +205,26 @@ function LiveThread(props: LiveThreadProps) {
               />
               <FieldError id="message-error" message={error.value} />
             </div>
+            {isStaff && (
+              <div class="field field--check">
+                <input
+                  type="checkbox"
+                  id="message-internal"
+                  name="internal"
+                  value="1"
+                  checked={internal.value}
+                  aria-describedby="message-internal-hint"
+                  onChange={(e) => internal.value = (e.target as HTMLInputElement).checked}
+                />
+                <label for="message-internal">Internal note</label>
+                <span class="hint" id="message-internal-hint">
+                  Only staff see it; the reporter is not told.
+                </span>
+              </div>
+            )}
             <div class="form-actions">
               <button type="submit" class="button" disabled={sending.value}>
-                {sending.value ? "Sending…" : "Send message"}
+                {sending.value ? "Sending…" : internal.value ? "Add internal note" : "Send message"}
               </button>
             </div>
           </form>

@@ -17,9 +17,9 @@ export class ValidationError extends HelpdeskError {
 
 /** The role of the request may not do this (403). */
 export class ForbiddenError extends HelpdeskError {
-  /** Explains what the role may not do. */
-  constructor(message: string) {
-    super(message, 403);
+  /** Explains what the role may not do, optionally naming the field that asked for it. */
+  constructor(message: string, field?: string) {
+    super(message, 403, field);
   }
 }
 

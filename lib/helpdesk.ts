@@ -9,6 +9,7 @@ import {
   type Actor,
   addMessage,
   addMineEntry,
+  countByStatusCategory,
   createTicket,
   createTicketLister,
   type Db,
@@ -18,6 +19,7 @@ import {
   listCorrections,
   listHistory,
   listMessages,
+  type ListSort,
   type Message,
   mineVia,
   openStore,
@@ -25,11 +27,13 @@ import {
   type Status,
   type ThreadRange,
   type Ticket,
+  ticketChangeCount,
   type TicketLister,
   type TicketPage,
   type TicketRecord,
   updateTicket,
   watchTicket,
+  watchTicketChanges,
 } from "./data/mod.ts";
 import { writeCorrection } from "./data/corrections.ts";
 import { ConflictError, ForbiddenError, NotFoundError, TransitionError } from "./errors.ts";
@@ -148,16 +152,58 @@ export async function viewTicket(h: Helpdesk, asker: Asker, id: string): Promise
   return ticket;
 }
 
-/** Lists the tickets a role may see, newest first, optionally filtered. */
+/** Lists the tickets a role may see, newest first (or latest activity first), optionally filtered. */
 export function browseTickets(
   h: Helpdesk,
   asker: Asker,
-  query: { status?: Status; category?: Category; limit: number; cursor?: string },
+  query: {
+    status?: Status;
+    category?: Category;
+    waiting?: Role;
+    sort?: ListSort;
+    limit: number;
+    cursor?: string;
+  },
 ): Promise<TicketPage> {
   const visible = visibleStatuses(viewerOf(asker).role);
   const statuses = query.status ? visible.filter((s) => s === query.status) : visible;
   if (statuses.length === 0) return Promise.resolve({ tickets: [], cursor: null });
-  return h.listTickets({ statuses, category: query.category, limit: query.limit, cursor: query.cursor });
+  return h.listTickets({
+    statuses,
+    category: query.category,
+    waiting: query.waiting,
+    sort: query.sort,
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+}
+
+/** Tells whether a role may receive a message: internal notes are for staff only. */
+export function mayReceive(role: Role, message: Pick<Message, "internal">): boolean {
+  return role === "helpdesk" || !message.internal;
+}
+
+/** How many messages of a ticket's thread a role may receive (reporters: without internal notes). */
+export function visibleMessageCount(role: Role, ticket: Ticket): number {
+  return role === "helpdesk" ? ticket.messageCount : ticket.messageCount - ticket.noteCount;
+}
+
+/** Ticket counts per status and category, from counters (no scan), for the staff queue. */
+export function queueCounts(h: Helpdesk, role: Role): ReturnType<typeof countByStatusCategory> {
+  if (role !== "helpdesk") throw new ForbiddenError("Only helpdesk staff can see the queue's counts.");
+  return countByStatusCategory(storeOf(h));
+}
+
+/** The store-wide ticket change counter now, as a string: the queue's version, read before its rows. */
+export async function queueVersion(h: Helpdesk, role: Role): Promise<string> {
+  if (role !== "helpdesk") throw new ForbiddenError("Only helpdesk staff can follow the queue.");
+  return String(await ticketChangeCount(storeOf(h)));
+}
+
+/** The store-wide ticket change counter now and after every ticket commit, for the staff queue's stream. */
+export function followQueue(h: Helpdesk, role: Role): ReadableStream<bigint> {
+  if (role !== "helpdesk") throw new ForbiddenError("Only helpdesk staff can follow the queue.");
+  return watchTicketChanges(storeOf(h));
 }
 
 /** A change to a ticket: any of its description, category and status. */
@@ -275,13 +321,17 @@ export async function readThread(
   id: string,
   range: ThreadRange = {},
 ): Promise<Message[]> {
-  await viewTicket(h, asker, id);
-  return listMessages(storeOf(h), id, range);
+  const viewer = viewerOf(asker);
+  await viewTicket(h, viewer, id);
+  const messages = await listMessages(storeOf(h), id, range);
+  return messages.filter((m) => mayReceive(viewer.role, m));
 }
 
 /**
  * A range of a ticket's thread with no role check, for a live stream whose access was checked when it
  * opened: a reporter following a ticket that staff close meanwhile still receives the messages before it.
+ * It includes internal notes: the stream skips them for reporters with `mayReceive`, one by one, so its
+ * position in the thread still moves past them.
  */
 export function followThread(h: Helpdesk, id: string, range: ThreadRange): Promise<Message[]> {
   return listMessages(storeOf(h), id, range);
@@ -292,18 +342,26 @@ export function followTicket(h: Helpdesk, id: string): ReadableStream<Ticket | n
   return watchTicket(storeOf(h), id);
 }
 
-/** Writes a message under a ticket the role may see; a closed ticket's thread is read-only. */
+/**
+ * Writes a message under a ticket the role may see; a closed ticket's thread is read-only. Only staff write
+ * internal notes (refused before the ticket is looked up, so the refusal tells nothing about the ticket).
+ */
 export async function postMessage(
   h: Helpdesk,
   asker: Asker,
   id: string,
-  input: { text: string; authorName: string | null },
+  input: { text: string; authorName: string | null; internal?: boolean },
 ): Promise<Message> {
   const viewer = viewerOf(asker);
+  const internal = input.internal === true;
+  if (internal && viewer.role !== "helpdesk") {
+    throw new ForbiddenError("Only helpdesk staff can write internal notes.", "internal");
+  }
   await viewTicket(h, viewer, id);
   return addMessage(storeOf(h), id, {
     authorRole: viewer.role,
     authorName: input.authorName,
+    internal,
     text: input.text,
     createdAt: h.now(),
   });

@@ -74,6 +74,47 @@ export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** A ticket id: a ULID. */
 export const ticketIdSchema = z.string().regex(ULID_PATTERN, "That is not a ticket id.");
 
+/** Whom a list's tickets wait for (`waiting=`): the helpdesk or the reporter. */
+export const waitingSchema = z.enum(ROLES, {
+  error: `waiting must be one of ${ROLES.join(", ")}.`,
+});
+
+/** A list order (`sort=`): newest opened first, or latest activity first. */
+export const listSortSchema = z.enum(["opened", "updated"], {
+  error: "sort must be opened (newest first) or updated (latest activity first).",
+});
+
+// A cursor of the activity order: the last ticket's updatedAt in ms, a dot, and its id.
+const UPDATED_CURSOR = /^\d{1,15}\.[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** A list cursor: a ticket id, or `updatedMs.id` in the activity order. */
+export const listCursorSchema = z.string().refine(
+  (s) => ULID_PATTERN.test(s) || UPDATED_CURSOR.test(s),
+  "cursor must be the cursor of the previous page.",
+);
+
+/**
+ * The first problem of a list query's combination of parameters, as `{message, field}`, or null: a closed
+ * ticket waits for nobody, and a cursor belongs to the order it was made in.
+ */
+export function listQueryProblem(
+  query: { status?: string; waiting?: string; sort?: string; cursor?: string },
+): { message: string; field: string } | null {
+  if (query.waiting && query.status === "closed") {
+    return {
+      message: "waiting cannot be combined with status=closed: a closed ticket waits for nobody.",
+      field: "waiting",
+    };
+  }
+  if (query.cursor && (query.sort === "updated") !== UPDATED_CURSOR.test(query.cursor)) {
+    return {
+      message: "cursor belongs to another sort order; start again from the first page.",
+      field: "cursor",
+    };
+  }
+  return null;
+}
+
 /** What a strict object's `error` option may add to the "unknown field" message. */
 interface UnknownFieldOptions {
   /** What the keys are called in the message; "field" unless given. */
@@ -114,10 +155,16 @@ export const ticketPatchSchema = z.strictObject({
   "Nothing to change: send description, category or status.",
 );
 
+/** Whether a message is an internal note (staff only); not given means a visible message. */
+export const internalSchema = z.boolean({ error: "internal must be true or false." }).optional()
+  .transform((v) => v ?? false);
+
 /** Body of a new message. */
-export const newMessageSchema = z.strictObject({ text: messageTextSchema, authorName: authorNameSchema }, {
-  error: bodyError,
-});
+export const newMessageSchema = z.strictObject({
+  text: messageTextSchema,
+  authorName: authorNameSchema,
+  internal: internalSchema,
+}, { error: bodyError });
 
 /** Turns the first zod issue into a message and the field it names. */
 export function firstIssue(error: z.ZodError): { message: string; field?: string } {

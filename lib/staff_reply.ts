@@ -5,9 +5,9 @@
 import type { Message } from "./data/types.ts";
 
 /**
- * Tells whether a message is a staff reply a reporter should notice: written by helpdesk staff (internal
- * notes, once they exist, are not replies and must be excluded here).
+ * Tells whether a message is a staff reply a reporter should notice: written by helpdesk staff, and not an
+ * internal note (which a reporter never receives).
  */
-export function isStaffReply(message: Pick<Message, "authorRole">): boolean {
-  return message.authorRole === "helpdesk";
+export function isStaffReply(message: Pick<Message, "authorRole" | "internal">): boolean {
+  return message.authorRole === "helpdesk" && !message.internal;
 }

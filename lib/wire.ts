@@ -2,7 +2,8 @@
  * The one wire shape of a ticket and of a message: what the JSON API answers, what the live event stream
  * sends and what an export line holds. Field lists live here once, in the order the store keeps them.
  */
-import type { HistoryEntry, Message, Ticket, TicketRecord } from "./data/types.ts";
+import type { HistoryEntry, Message, Ticket, TicketRecord, WaitingOn } from "./data/types.ts";
+import { waitingOn } from "./data/thread_state.ts";
 
 /** The fields of a ticket record, in the order the store, the API and export lines keep them. */
 const RECORD_FIELDS = [
@@ -18,8 +19,11 @@ const RECORD_FIELDS = [
   "updatedAt",
 ] as const satisfies readonly (keyof TicketRecord)[];
 
-/** A ticket as the API and the live stream show it: its record without the classifier's confidence, and its version. */
-type TicketWire = Omit<TicketRecord, "categoryConfidence"> & { version: string };
+/**
+ * A ticket as the API and the live stream show it: its record without the classifier's confidence, its
+ * version, and who it waits for.
+ */
+type TicketWire = Omit<TicketRecord, "categoryConfidence"> & { version: string; waitingOn: WaitingOn };
 
 /** A message as the API, the live stream and export lines show it. */
 type MessageWire = Message;
@@ -32,13 +36,13 @@ export function recordOf(ticket: TicketRecord): TicketRecord {
 /** The API's and the live stream's shape of a ticket. */
 export function ticketWire(ticket: Ticket): TicketWire {
   const { categoryConfidence: _, ...record } = recordOf(ticket);
-  return { ...record, version: ticket.version };
+  return { ...record, version: ticket.version, waitingOn: waitingOn(ticket) };
 }
 
 /** The one shape of a message. */
 export function messageWire(message: Message): MessageWire {
   const { id, ticketId, seq, authorRole, authorName, text, createdAt } = message;
-  return { id, ticketId, seq, authorRole, authorName, text, createdAt };
+  return { id, ticketId, seq, authorRole, authorName, internal: message.internal === true, text, createdAt };
 }
 
 /** The one shape of a history entry: its number, when, who (role and name), which field, before and after. */

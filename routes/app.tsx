@@ -26,6 +26,7 @@ import { entryPages } from "./pages/entry.tsx";
 import { sendErrorPage } from "./pages/render.tsx";
 import { ticketListPages } from "./pages/tickets.tsx";
 import { ticketPages } from "./pages/ticket.tsx";
+import { queuePages } from "./pages/queue.ts";
 import { ticketEventPages } from "./pages/ticket_events.ts";
 import { dashboardPages } from "./pages/dashboard.tsx";
 import { privateLinkPages } from "./pages/private_link.tsx";
@@ -107,6 +108,8 @@ export function createApp(options: AppOptions) {
   app.use("/tickets/*", requireRole);
   app.use("/dashboard", requireStaff("only helpdesk staff can see the dashboard"));
   app.route("/", ticketListPages(helpdesk));
+  // The queue's data and stream first: `/tickets/events` is not a ticket id.
+  app.route("/", queuePages(helpdesk));
   app.route("/", ticketPages(helpdesk));
   app.route("/", ticketEventPages(helpdesk));
   app.route(

@@ -41,7 +41,9 @@ Deno.test("[api] a reporter files a ticket: 201, open, categorised, ETag = versi
     "status",
     "updatedAt",
     "version",
+    "waitingOn",
   ]);
+  assert.equal(ticket.waitingOn, "helpdesk", "nobody from the helpdesk answered yet");
   t.close();
 });
 

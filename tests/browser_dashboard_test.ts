@@ -105,7 +105,7 @@ Deno.test(
       await page.goto(web.url + "/dashboard?analysis=unclosed");
       await page.locator(".chart svg").first().waitFor();
       await page.goto(web.url + "/tickets");
-      assert.equal(await page.locator(".ticket-row").count(), 3);
+      assert.equal(await page.locator(".queue__row").count(), 3);
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

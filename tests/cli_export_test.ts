@@ -32,6 +32,8 @@ async function appHistory(db: Db) {
   await addMessage(db, a.id, {
     authorRole: "helpdesk",
     authorName: null,
+    // An internal note travels through export and import like any message.
+    internal: true,
     text: "On our way\nwith a cable",
     createdAt: at("2026-02-01T09:00:00.000Z"),
   });
@@ -111,6 +113,7 @@ Deno.test("[cli] export → import into an empty store → export gives identica
     );
     // A ticket without a history has no history field: lines from before histories stay as they were.
     assert.equal("history" in JSON.parse(first[1]), false);
+    assert.deepEqual(ticket.messages.map((m: { internal: boolean }) => m.internal), [false, true]);
 
     const target = await memoryDb(timeZone);
     const summary = await importLines(

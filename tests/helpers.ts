@@ -28,6 +28,7 @@ export const FAKE_MANIFEST = {
     TicketSummary: "/static/build/TicketSummary-test.js",
     AnalyticsChart: "/static/build/AnalyticsChart-test.js",
     LocalTimes: "/static/build/LocalTimes-test.js",
+    StaffQueue: "/static/build/StaffQueue-test.js",
   },
 };
 

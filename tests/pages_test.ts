@@ -209,7 +209,7 @@ Deno.test("[pages] staff activate and close with plain forms; a closed thread is
   const list = await dom(await get(t.app, "/tickets", "reporter"));
   assert.equal(list.querySelectorAll(".ticket-row").length, 0);
   const staffList = await dom(await get(t.app, "/tickets?status=closed", "helpdesk"));
-  assert.equal(staffList.querySelectorAll(".ticket-row").length, 1);
+  assert.equal(staffList.querySelectorAll(".queue__row").length, 1);
   t.close();
 });
 
@@ -288,7 +288,7 @@ Deno.test("[pages] an uncertain category is flagged for staff until they confirm
   await post(t.app, "/tickets", { description: "The elevator in building C is stuck" }, "reporter");
   let list = await dom(await get(t.app, "/tickets", "helpdesk"));
   const flagged = () =>
-    [...list.querySelectorAll(".ticket-row")].filter((row) => row.querySelector(".badge--check"));
+    [...list.querySelectorAll(".queue__row")].filter((row) => row.querySelector(".badge--check"));
   assert.equal(flagged().length, 1);
   assert.match(flagged()[0].textContent!, /help please/);
   const reporterList = await dom(await get(t.app, "/tickets", "reporter"));

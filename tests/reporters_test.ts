@@ -373,6 +373,8 @@ Deno.test("[reporters] staff replies not seen are marked in My tickets and in th
   const id = await a.file("The wifi in the library drops every minute");
   await a.page(`/tickets/${id}`);
   await api(t.app, "helpdesk", "POST", `/tickets/${id}/messages`, { text: "We are looking into it." });
+  // An internal note is no reply: the reporter never receives it, so it is never counted as unread.
+  await api(t.app, "helpdesk", "POST", `/tickets/${id}/messages`, { text: "AP 3 again", internal: true });
   await api(t.app, "helpdesk", "POST", `/tickets/${id}/messages`, { text: "A new access point is ordered." });
   const mine = await a.page("/tickets?mine=1");
   assert.match(mine.document.querySelector(".badge--unread")!.textContent!, /2 new replies/);

@@ -25,6 +25,7 @@ import { retryWhileBusy } from "./busy.ts";
 import { getManyChunked } from "./get_many.ts";
 import { keys } from "./keys.ts";
 import { contributionsOf, countTicketChange } from "./ticket_effects.ts";
+import { threadStateOfThread } from "./thread_state.ts";
 import type { HistoryEntry, Message, StoredTicket, TicketRecord } from "./types.ts";
 
 /**
@@ -37,11 +38,19 @@ export interface ImportItem {
   history?: HistoryEntry[];
 }
 
-/** The stored form of an imported record: its first revision, a thread and a history as long as imported. */
-function storedOf(ticket: TicketRecord, messageCount: number, historyCount: number): StoredTicket {
-  return historyCount > 0
-    ? { ...ticket, rev: 1, messageCount, historyCount }
-    : { ...ticket, rev: 1, messageCount };
+/**
+ * The stored form of an imported record: its first revision, a thread and a history as long as the ones
+ * imported, and the thread state that thread gives (notes, who wrote the newest visible message).
+ */
+function storedOf(item: ImportItem): StoredTicket {
+  const historyCount = item.history?.length ?? 0;
+  return {
+    ...item.ticket,
+    rev: 1,
+    messageCount: item.messages.length,
+    ...(historyCount > 0 ? { historyCount } : {}),
+    ...threadStateOfThread(item.messages),
+  };
 }
 
 /** One key a piece writes besides the record: a message of the thread or an entry of the history. */
@@ -184,7 +193,7 @@ async function existingIds(db: Db, ids: readonly string[]): Promise<Set<string>>
  */
 function plan(item: ImportItem, timeZone: string): Piece[] {
   const id = item.ticket.id;
-  const { indexes, counters } = contributionsOf(item.ticket, timeZone);
+  const { indexes, counters } = contributionsOf(storedOf(item), timeZone);
   const checkKeyBytes = keyBytes(keys.ticket(id));
   // Every piece checks that the ticket does not exist yet, so a race can never write into a stored ticket.
   const base = (): Cost => ({ checks: 1, mutations: 0, keyBytes: checkKeyBytes, bytes: checkKeyBytes });
@@ -356,7 +365,7 @@ async function commitPieces(db: Db, group: Piece[]): Promise<string[]> {
       op.check({ key: keys.ticket(ticket.id), versionstamp: null });
       for (const write of writes) op.set(write.key, write.value);
       if (!effects) continue;
-      op.set(keys.ticket(ticket.id), storedOf(ticket, item.messages.length, item.history?.length ?? 0));
+      op.set(keys.ticket(ticket.id), storedOf(item));
       for (const key of effects.indexes) op.set(key, ticket.id);
       for (const [id, { key, delta }] of effects.counters) {
         counters.set(id, { key, delta: (counters.get(id)?.delta ?? 0n) + delta });

@@ -37,6 +37,7 @@ function openTicketWith(
       updatedAt: at,
     },
     messages: messages.map((m, i) => ({
+      internal: false,
       ...m,
       id: ulid(Date.parse(at)),
       ticketId: id,
@@ -147,6 +148,8 @@ function historyOf(shapes: Shape[]): ImportItem[] {
         seq: i + 1,
         authorRole: i % 2 ? "helpdesk" as const : "reporter" as const,
         authorName: null,
+        // Every third staff message is an internal note, so import and verify meet notes too.
+        internal: i % 6 === 5,
         // Long threads carry long messages, so they really span several commits.
         text: (shape.messages > 100 ? "é".repeat(4000) : "Any news?") + i,
         createdAt: iso(opened),

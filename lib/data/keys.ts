@@ -5,7 +5,7 @@
  * Deno.KvU64 counters kept in the same atomic commit as the change they count.
  */
 import type { Category } from "../categories.ts";
-import type { Status } from "./types.ts";
+import type { Role, Status } from "./types.ts";
 
 /**
  * Level names of the opening-time buckets used to count unclosed tickets, finest first: 10 minutes, an hour,
@@ -21,6 +21,9 @@ const P = {
   byStatus: "tickets_by_status",
   byStatusCategory: "tickets_by_status_category",
   unclosedByOpenedAt: "tickets_unclosed_by_opened_at",
+  byWaiting: "tickets_by_waiting",
+  byUpdated: "tickets_by_updated",
+  byWaitingUpdated: "tickets_by_waiting_updated",
   messages: "messages_by_ticket",
   corrections: "classifier_corrections",
   countByStatusCategory: "stats_tickets_by_status_category",
@@ -65,6 +68,44 @@ export const keys = {
   ],
   unclosedByOpenedAtPrefix: () => [P.unclosedByOpenedAt],
   unclosedByOpenedAt: (openedMs: number, id: string) => [P.unclosedByOpenedAt, openedMs, id],
+  /** Unclosed tickets by who they wait for (lib/data/thread_state.ts), newest opened last. */
+  byWaitingPrefix: (waiting: Role, status: Status, category: Category) => [
+    P.byWaiting,
+    waiting,
+    status,
+    category,
+  ],
+  byWaiting: (waiting: Role, status: Status, category: Category, id: string) => [
+    P.byWaiting,
+    waiting,
+    status,
+    category,
+    id,
+  ],
+  /** Tickets by their latest activity (updatedAt in ms), latest last. */
+  byUpdatedPrefix: (status: Status, category: Category) => [P.byUpdated, status, category],
+  byUpdated: (status: Status, category: Category, updatedMs: number, id: string) => [
+    P.byUpdated,
+    status,
+    category,
+    updatedMs,
+    id,
+  ],
+  /** Unclosed tickets by who they wait for and their latest activity, latest last. */
+  byWaitingUpdatedPrefix: (waiting: Role, status: Status, category: Category) => [
+    P.byWaitingUpdated,
+    waiting,
+    status,
+    category,
+  ],
+  byWaitingUpdated: (waiting: Role, status: Status, category: Category, updatedMs: number, id: string) => [
+    P.byWaitingUpdated,
+    waiting,
+    status,
+    category,
+    updatedMs,
+    id,
+  ],
   messagePrefix: (ticketId: string) => [P.messages, ticketId],
   /** A message, keyed by its position in the thread, so a range read returns the thread in commit order. */
   message: (ticketId: string, seq: number) => [P.messages, ticketId, seq],
@@ -141,5 +182,8 @@ export const keys = {
     [P.byStatus],
     [P.byStatusCategory],
     [P.unclosedByOpenedAt],
+    [P.byWaiting],
+    [P.byUpdated],
+    [P.byWaitingUpdated],
   ],
 } as const;

@@ -2,6 +2,7 @@ import { monotonicFactory } from "ulid";
 import { ConflictError } from "../errors.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
+import { afterMessage, threadStateOf } from "./thread_state.ts";
 import { writeTicket } from "./tickets.ts";
 import type { Message, Role } from "./types.ts";
 
@@ -11,6 +12,8 @@ const nextUlid = monotonicFactory();
 interface NewMessage {
   authorRole: Role;
   authorName: string | null;
+  /** An internal note (staff only; callers check the role); not given: a visible message. */
+  internal?: boolean;
   text: string;
   createdAt: Date;
 }
@@ -20,6 +23,8 @@ interface NewMessage {
  * sequence number and moves updatedAt to the message's time: the thread can only grow by one committed
  * message after another, so "every message after number N" is exact whenever it is read. The revision does
  * not move, so an edit begun before the message is not refused. A closed ticket's thread is read-only.
+ * An internal note does not move updatedAt (the activity reporters see); it moves the record's thread
+ * state (note count, newest note time) instead, and the visible role only a visible message moves.
  */
 export async function addMessage(db: Db, ticketId: string, input: NewMessage): Promise<Message> {
   let message: Message | undefined;
@@ -27,8 +32,14 @@ export async function addMessage(db: Db, ticketId: string, input: NewMessage): P
     if (current.status === "closed") {
       throw new ConflictError("This ticket is closed; its conversation is read-only.");
     }
-    // Never before the ticket's last change, so the thread reads in time order and updatedAt never goes back.
-    const ms = Math.max(input.createdAt.getTime(), Date.parse(current.updatedAt));
+    // Never before the ticket's last change or note, so the thread reads in time order and updatedAt never
+    // goes back.
+    const state = threadStateOf(current);
+    const ms = Math.max(
+      input.createdAt.getTime(),
+      Date.parse(current.updatedAt),
+      state.lastNoteAt ? Date.parse(state.lastNoteAt) : 0,
+    );
     const at = new Date(ms).toISOString();
     const seq = current.messageCount + 1;
     const written: Message = {
@@ -37,12 +48,18 @@ export async function addMessage(db: Db, ticketId: string, input: NewMessage): P
       seq,
       authorRole: input.authorRole,
       authorName: input.authorName,
+      internal: input.internal === true,
       text: input.text,
       createdAt: at,
     };
     message = written;
     return {
-      next: { ...current, updatedAt: at, messageCount: seq },
+      next: {
+        ...current,
+        ...afterMessage(state, written),
+        updatedAt: written.internal ? current.updatedAt : at,
+        messageCount: seq,
+      },
       alsoWrite: (op) =>
         op.check({ key: keys.message(ticketId, seq), versionstamp: null }).set(
           keys.message(ticketId, seq),
@@ -68,6 +85,9 @@ export async function listMessages(db: Db, ticketId: string, range: ThreadRange 
     : { prefix: keys.messagePrefix(ticketId), start: first };
   const messages: Message[] = [];
   const options = range.limit ? { limit: range.limit, batchSize: range.limit } : {};
-  for await (const entry of db.kv.list<Message>(selector, options)) messages.push(entry.value);
+  // Messages stored before notes existed carry no flag: they are not notes.
+  for await (const entry of db.kv.list<Message>(selector, options)) {
+    messages.push({ ...entry.value, internal: entry.value.internal === true });
+  }
   return messages;
 }

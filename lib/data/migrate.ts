@@ -1,22 +1,32 @@
 /**
  * Brings a store written by release 1 to the current layout when the writer opens it, so no thread is lost:
  * release 1 keyed messages by their ULID and kept no revision or message count in the record; now messages
- * are numbered in thread order and the record counts them. Safe to interrupt: a rerun redoes the same writes.
+ * are numbered in thread order and the record counts them. Format 3 adds the record's thread state (who
+ * wrote the newest visible message, lib/data/thread_state.ts). Safe to interrupt: a rerun redoes the same
+ * writes.
  */
 import { retryWhileBusy } from "./busy.ts";
 import { keys } from "./keys.ts";
+import { fillThreadStates } from "./migrate_thread_state.ts";
 import type { Message, StoredTicket } from "./types.ts";
 
 /** The store layout this code writes. */
-const STORE_FORMAT = 2;
+const STORE_FORMAT = 3;
 
 // Messages moved per commit: far below Deno KV's 800 KiB per commit even with 5,000-character texts.
 const MESSAGES_PER_COMMIT = 40;
 
-/** Renumbers release-1 threads and completes release-1 records; returns how many tickets it changed. */
+/** Brings the store to the current format; returns how many tickets it changed. */
 export async function migrateStore(kv: Deno.Kv): Promise<number> {
-  const format = await kv.get<number>(keys.storeFormat());
-  if ((format.value ?? 1) >= STORE_FORMAT) return 0;
+  const format = (await kv.get<number>(keys.storeFormat())).value ?? 1;
+  if (format >= STORE_FORMAT) return 0;
+  const changed = (format < 2 ? await renumberThreads(kv) : 0) + await fillThreadStates(kv);
+  await retryWhileBusy(() => kv.atomic().set(keys.storeFormat(), STORE_FORMAT).commit());
+  return changed;
+}
+
+/** Renumbers release-1 threads and completes release-1 records; returns how many tickets it changed. */
+async function renumberThreads(kv: Deno.Kv): Promise<number> {
   let changed = 0;
   for await (const entry of kv.list<StoredTicket>({ prefix: keys.ticketPrefix() })) {
     if (entry.value.rev !== undefined && entry.value.messageCount !== undefined) continue;
@@ -52,6 +62,5 @@ export async function migrateStore(kv: Deno.Kv): Promise<number> {
     }
     changed++;
   }
-  await retryWhileBusy(() => kv.atomic().set(keys.storeFormat(), STORE_FORMAT).commit());
   return changed;
 }

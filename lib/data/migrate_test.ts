@@ -45,6 +45,6 @@ Deno.test("[data] a release-1 store is renumbered when the writer opens it: no m
     !String(m.key[0]).startsWith("stats_") && !String(m.key[0]).startsWith("tickets_")
   );
   assert.deepEqual(threadProblems, []);
-  assert.equal((await kv.get(keys.storeFormat())).value, 2);
+  assert.equal((await kv.get(keys.storeFormat())).value, 3);
   kv.close();
 });

@@ -12,3 +12,4 @@ export * from "./history.ts";
 export * from "./reporters.ts";
 export { createTicketLister, type TicketLister } from "./list_cache.ts";
 export { backlogByDay } from "./backlog.ts";
+export { ticketChangeCount, watchTicketChanges } from "./queue.ts";

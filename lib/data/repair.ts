@@ -10,6 +10,8 @@ import { keys } from "./keys.ts";
 import { markDerivedLayout } from "./derived_layout.ts";
 import { countTicketChange } from "./ticket_effects.ts";
 import { writeTicket } from "./tickets.ts";
+import { listMessages } from "./messages.ts";
+import { threadStateOfThread } from "./thread_state.ts";
 import { type Mismatch, verifyStore } from "./verify.ts";
 
 // Small commits stay far below Deno KV's per-commit limits whatever the key lengths.
@@ -28,21 +30,29 @@ export async function repairStore(
   const mismatches = await verifyStore(db, options);
   const records = mismatches.filter((m) => m.recordFix);
   // A history is what happened, not derived from the record: it is reported, never rewritten.
-  const rest = mismatches.filter((m) =>
-    !m.recordFix && !keys.isHistory(m.key) && (keys.isCounter(m.key) || !keys.isMessage(m.key))
-  );
-  // Record fixes go through the checked write, so their indexes, counters and state log stay in step.
+  const isDerived = (m: Mismatch) =>
+    !m.recordFix && !keys.isHistory(m.key) && (keys.isCounter(m.key) || !keys.isMessage(m.key));
+  // Record fixes go through the checked write, so their indexes, counters and state log stay in step. The
+  // thread state is recounted from the messages the fixed record counts, whichever fix came first.
   for (const { key, recordFix } of records) {
-    await writeTicket(db, String(key[1]), (current) => ({
-      next: {
-        ...current,
-        updatedAt: recordFix!.updatedAt && recordFix!.updatedAt > current.updatedAt
-          ? recordFix!.updatedAt
-          : current.updatedAt,
-        messageCount: Math.max(current.messageCount, recordFix!.messageCount ?? 0),
-      },
-    }));
+    const id = String(key[1]);
+    const thread = await listMessages(db, id);
+    await writeTicket(db, id, (current) => {
+      const messageCount = Math.max(current.messageCount, recordFix!.messageCount ?? 0);
+      return {
+        next: {
+          ...current,
+          updatedAt: recordFix!.updatedAt && recordFix!.updatedAt > current.updatedAt
+            ? recordFix!.updatedAt
+            : current.updatedAt,
+          messageCount,
+          ...threadStateOfThread(thread.filter((m) => m.seq <= messageCount)),
+        },
+      };
+    });
   }
+  // A record fix can move keys derived from updatedAt or the thread state: recount after it.
+  const rest = (records.length > 0 ? await verifyStore(db) : mismatches).filter(isDerived);
   for (let i = 0; i < rest.length; i += MUTATIONS_PER_COMMIT) {
     const op = kv.atomic();
     for (const { key, expected } of rest.slice(i, i + MUTATIONS_PER_COMMIT)) {

@@ -6,7 +6,8 @@
 import { keys } from "./keys.ts";
 import { coarseBucketOf, histogramBucketOf } from "./resolution_histogram.ts";
 import { bucketsOf, dateOf, monthOf } from "./time_buckets.ts";
-import type { TicketRecord } from "./types.ts";
+import { waitingOn } from "./thread_state.ts";
+import type { Role, TicketRecord } from "./types.ts";
 
 /** Index keys (each storing the ticket id) and counter increments one ticket record accounts for. */
 interface Contributions {
@@ -17,12 +18,25 @@ interface Contributions {
 const U64_MODULUS = 1n << 64n;
 
 /** The index entries and counter increments of one ticket record. */
-export function contributionsOf(ticket: TicketRecord, timeZone: string): Contributions {
+export function contributionsOf(
+  ticket: TicketRecord & { lastVisibleRole?: Role | null },
+  timeZone: string,
+): Contributions {
   const openedMs = Date.parse(ticket.openedAt);
+  const updatedMs = Date.parse(ticket.updatedAt);
+  const { id, status, category } = ticket;
   const indexes: Deno.KvKey[] = [
-    keys.byStatus(ticket.status, ticket.id),
-    keys.byStatusCategory(ticket.status, ticket.category, ticket.id),
+    keys.byStatus(status, id),
+    keys.byStatusCategory(status, category, id),
+    keys.byUpdated(status, category, updatedMs, id),
   ];
+  const waiting = waitingOn(ticket);
+  if (waiting) {
+    indexes.push(
+      keys.byWaiting(waiting, status, category, id),
+      keys.byWaitingUpdated(waiting, status, category, updatedMs, id),
+    );
+  }
   const counters = new Map<string, { key: Deno.KvKey; delta: bigint }>();
   const add = (key: Deno.KvKey, delta: bigint) => {
     const id = JSON.stringify(key);

@@ -9,8 +9,11 @@ import { getManyChunked } from "./get_many.ts";
 import { serialized } from "./serial.ts";
 import { logReplacedState } from "./state_log.ts";
 import { historyOf, writeHistory } from "./history.ts";
+import { listQueue } from "./queue.ts";
+import { threadStateOf } from "./thread_state.ts";
 import {
   type Actor,
+  type Role,
   type Status,
   STATUSES,
   type StoredTicket,
@@ -28,13 +31,15 @@ function newTicketId(openedAt: Date): string {
 
 /** A stored record as the rest of the app sees it: the revision becomes an opaque version string. */
 function ticketOf(stored: StoredTicket): Ticket {
-  const { rev, messageCount, historyCount, ...record } = stored;
+  const { rev, messageCount, historyCount, noteCount: _n, lastVisibleRole: _l, lastNoteAt: _a, ...record } =
+    stored;
   // Records written before revisions existed count as revision 0 with an empty thread.
   return {
     ...record,
     version: String(rev ?? 0),
     messageCount: messageCount ?? 0,
     historyCount: historyCount ?? 0,
+    ...threadStateOf(stored),
   };
 }
 
@@ -66,6 +71,7 @@ export async function createTicket(db: Db, input: NewTicket): Promise<Ticket> {
     updatedAt: at,
     rev: 1,
     messageCount: 0,
+    ...threadStateOf({}),
   };
   const history = input.actor ? historyOf(null, record, input.actor, at, 1) : [];
   if (history.length > 0) record.historyCount = history.length;
@@ -122,6 +128,7 @@ export function writeTicket(
         rev: entry.value.rev ?? 0,
         messageCount: entry.value.messageCount ?? 0,
         historyCount: entry.value.historyCount ?? 0,
+        ...threadStateOf(entry.value),
       };
       const write = plan(current);
       if (write === null) return current;
@@ -168,6 +175,7 @@ export async function updateTicket(
       ...record,
       rev: current.rev + 1,
       messageCount: current.messageCount,
+      ...threadStateOf(current),
     };
     const historyCount = (current.historyCount ?? 0) + history.length;
     if (historyCount > 0) next.historyCount = historyCount;
@@ -194,12 +202,19 @@ interface UpdateOptions {
   actor?: Actor;
 }
 
+/** How a list is ordered: newest opened first, or latest activity (updatedAt) first. */
+export type ListSort = "opened" | "updated";
+
 /** Which tickets to list, newest first. */
 export interface ListQuery {
   statuses: readonly Status[];
   category?: Category;
+  /** Only unclosed tickets waiting for this side (lib/data/thread_state.ts). */
+  waiting?: Role;
+  /** "opened" when not given. */
+  sort?: ListSort;
   limit: number;
-  /** The id of the last ticket of the previous page. */
+  /** The id of the last ticket of the previous page ("updated": its `updatedMs.id`, see queue.ts). */
   cursor?: string;
 }
 
@@ -214,6 +229,7 @@ export interface TicketPage {
  * opening time), and loads the records the pointers name.
  */
 export async function listTickets(db: Db, query: ListQuery): Promise<TicketPage> {
+  if (query.waiting || query.sort === "updated") return await listQueue(db, query);
   if (!query.category && STATUSES.every((status) => query.statuses.includes(status))) {
     return await listAllTickets(db, query);
   }

@@ -31,11 +31,25 @@ export interface TicketRecord {
 }
 
 /**
+ * What a ticket record keeps about its thread besides its length, written in the same commit as each
+ * message (lib/data/thread_state.ts), so "who is waiting" and the note count need no thread read.
+ */
+export interface ThreadState {
+  /** How many of the thread's messages are internal notes (staff only). */
+  noteCount: number;
+  /** Who wrote the newest message a reporter can see; null while there is none. */
+  lastVisibleRole: Role | null;
+  /** When the newest internal note was written (notes do not move updatedAt); null while there is none. */
+  lastNoteAt: string | null;
+}
+
+/**
  * A ticket record as kept in the store: the record plus its revision (bumped by every change of its own
  * fields, never by a message, so a message never makes an edit conflict) and the length of its thread (the
- * sequence number of its newest message, written in the same commit as the message).
+ * sequence number of its newest message, written in the same commit as the message). Records written before
+ * release 2 lack the thread state; it reads as no notes.
  */
-export interface StoredTicket extends TicketRecord {
+export interface StoredTicket extends TicketRecord, Partial<ThreadState> {
   rev: number;
   messageCount: number;
   /** Entries in the ticket's history (absent: none, e.g. a ticket stored before histories existed). */
@@ -43,12 +57,15 @@ export interface StoredTicket extends TicketRecord {
 }
 
 /** A ticket as read: its record, its version (the revision, as a string) and the length of its thread. */
-export interface Ticket extends TicketRecord {
+export interface Ticket extends TicketRecord, ThreadState {
   version: string;
   messageCount: number;
   /** How many entries the ticket's history has. */
   historyCount: number;
 }
+
+/** Who a ticket waits for: the helpdesk (nobody replied, or the reporter wrote last), the reporter, or nobody (closed). */
+export type WaitingOn = Role | null;
 
 /** One message of a ticket's thread. */
 export interface Message {
@@ -58,6 +75,8 @@ export interface Message {
   seq: number;
   authorRole: Role;
   authorName: string | null;
+  /** An internal note: staff talk that reporters never receive. Stored messages without it are not notes. */
+  internal: boolean;
   text: string;
   createdAt: string;
 }

@@ -13,6 +13,7 @@ import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { type CountedState, replacedStates, STATE_LOG_MS } from "./state_log.ts";
 import { contributionsOf } from "./ticket_effects.ts";
+import { afterMessage, threadStateOf } from "./thread_state.ts";
 import type { Message, StoredTicket, TicketRecord } from "./types.ts";
 import { historyProblem, listHistory } from "./history.ts";
 
@@ -22,7 +23,9 @@ export interface Mismatch {
   expected: string | null;
   actual: string | null;
   /** For a record whose own fields disagree with its thread: the fields that make it agree. */
-  recordFix?: Partial<Pick<StoredTicket, "updatedAt" | "messageCount">>;
+  recordFix?: Partial<
+    Pick<StoredTicket, "updatedAt" | "messageCount" | "noteCount" | "lastVisibleRole" | "lastNoteAt">
+  >;
 }
 
 /** Thrown when counters could not be dated (the change log expired during a very long run). */
@@ -216,7 +219,8 @@ async function checkIndexes(db: Db, expected: Map<string, string>): Promise<Mism
 }
 
 /**
- * A record's thread must be messages 1…messageCount of this ticket, in time order, none after updatedAt;
+ * A record's thread must be messages 1…messageCount of this ticket, in time order, no visible one after
+ * updatedAt (internal notes do not move it), and the record's thread state must be the one its thread gives;
  * a message numbered beyond the count is confirmed against a fresh read of the record first.
  */
 async function checkThread(db: Db, record: StoredTicket): Promise<Mismatch[]> {
@@ -224,6 +228,8 @@ async function checkThread(db: Db, record: StoredTicket): Promise<Mismatch[]> {
   const mismatches: Mismatch[] = [];
   const recordKey = keys.ticket(record.id);
   let newest = "";
+  let newestVisible = "";
+  let state = threadStateOf({});
   let expectedSeq = 1;
   const beyond: Message[] = [];
   for await (const entry of db.kv.list<Message>({ prefix: keys.messagePrefix(record.id) })) {
@@ -249,16 +255,29 @@ async function checkThread(db: Db, record: StoredTicket): Promise<Mismatch[]> {
       mismatches.push({ key: entry.key, expected: `createdAt ≥ ${newest}`, actual: message.createdAt });
     }
     if (message.createdAt > newest) newest = message.createdAt;
+    const internal = message.internal === true;
+    if (!internal && message.createdAt > newestVisible) newestVisible = message.createdAt;
+    state = afterMessage(state, { ...message, internal });
+  }
+  const stored = threadStateOf(record);
+  const differs = (Object.keys(state) as (keyof typeof state)[]).filter((k) => state[k] !== stored[k]);
+  if (differs.length > 0) {
+    mismatches.push({
+      key: recordKey,
+      expected: differs.map((k) => `${k} ${state[k]}`).join(", "),
+      actual: differs.map((k) => `${k} ${stored[k]}`).join(", "),
+      recordFix: state,
+    });
   }
   if (expectedSeq <= count) {
     mismatches.push({ key: keys.message(record.id, expectedSeq), expected: "a message", actual: null });
   }
-  if (newest > record.updatedAt) {
+  if (newestVisible > record.updatedAt) {
     mismatches.push({
       key: recordKey,
-      expected: `updatedAt ≥ ${newest} (its newest message)`,
+      expected: `updatedAt ≥ ${newestVisible} (its newest visible message)`,
       actual: `updatedAt ${record.updatedAt}`,
-      recordFix: { updatedAt: newest },
+      recordFix: { updatedAt: newestVisible },
     });
   }
   for (const message of beyond) {
@@ -275,7 +294,7 @@ async function checkThread(db: Db, record: StoredTicket): Promise<Mismatch[]> {
         actual: `messageCount ${now.value?.messageCount ?? 0}`,
         recordFix: {
           messageCount: message.seq,
-          ...(again.value.createdAt > (now.value?.updatedAt ?? "")
+          ...(again.value.internal !== true && again.value.createdAt > (now.value?.updatedAt ?? "")
             ? { updatedAt: again.value.createdAt }
             : {}),
         },

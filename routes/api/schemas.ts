@@ -15,9 +15,14 @@ export const TicketSchema = z.object({
   openedAt: isoTime,
   activatedAt: isoTime.nullable(),
   closedAt: isoTime.nullable(),
-  updatedAt: isoTime,
+  updatedAt: isoTime.describe(
+    "latest activity: a change of the ticket or a visible message (internal notes do not move it)",
+  ),
   version: z.string().describe(
     "changes with every change of the ticket's own fields (a message moves updatedAt, not the version); send it back as If-Match",
+  ),
+  waitingOn: z.enum(ROLES).nullable().describe(
+    "helpdesk: no staff reply yet, or the reporter wrote the last visible message; reporter: staff wrote it; null once closed",
   ),
 }).openapi("Ticket");
 
@@ -30,6 +35,7 @@ export const MessageSchema = z.object({
   ),
   authorRole: z.enum(ROLES),
   authorName: z.string().nullable(),
+  internal: z.boolean().describe("an internal note: only helpdesk staff ever receive one"),
   text: z.string(),
   createdAt: isoTime,
 }).openapi("Message");

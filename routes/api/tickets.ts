@@ -12,11 +12,15 @@ import {
 import { HelpdeskError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import {
   categorySchema,
+  listCursorSchema,
+  listQueryProblem,
+  listSortSchema,
   newMessageSchema,
   newTicketSchema,
   statusSchema,
   ticketIdSchema,
   ticketPatchSchema,
+  waitingSchema,
 } from "../../lib/schemas.ts";
 import { nameFromCookie } from "../role.ts";
 import { apiReporterKey, apiViewer } from "../reporter.ts";
@@ -70,7 +74,13 @@ const listQuery = z.object({
   limit: z.string().regex(/^\d{1,3}$/, "limit must be a whole number from 1 to 100").transform(Number)
     .pipe(z.number().int().min(1, "limit must be at least 1").max(100, "limit must be at most 100"))
     .optional().describe("tickets per page, a whole number from 1 to 100; 50 when not given"),
-  cursor: ticketIdSchema.optional().describe("the cursor of the previous page"),
+  waiting: waitingSchema.optional().describe(
+    "only unclosed tickets waiting for this side: helpdesk (no staff reply yet, or the reporter wrote last) or reporter (staff wrote last); not with status=closed",
+  ),
+  sort: listSortSchema.optional().describe(
+    "opened: newest opened first (the default); updated: latest activity (updatedAt) first",
+  ),
+  cursor: listCursorSchema.optional().describe("the cursor of the previous page, in the same sort order"),
   mine: z.enum(["true", "false"], { error: "mine must be true or false" }).optional().describe(
     "true: only the tickets of the reporter key sent (X-Helpdesk-Reporter-Key or the helpdesk_reporter " +
       "cookie), closed ones included, each with unreadReplies; reporters only (staff get 400)",
@@ -145,8 +155,9 @@ export function ticketsApi(h: Helpdesk) {
       method: "get",
       path: "/",
       operationId: "listTickets",
-      summary: "List tickets, newest first",
-      description: "Reporters see open and active tickets; helpdesk staff see all three statuses. With " +
+      summary: "List tickets, newest first or by latest activity",
+      description: "Reporters see open and active tickets; helpdesk staff see all three statuses. " +
+        "Filters combine: status, category and waiting narrow the list together; sort orders it. With " +
         "mine=true a reporter sees only their own tickets (closed ones too), newest first.",
       security,
       request: { headers: roleHeader, query: listQuery },
@@ -163,7 +174,8 @@ export function ticketsApi(h: Helpdesk) {
           "a page",
         ),
         400: badRequest(
-          "a bad status, category, limit, cursor, mine or reporter key, or mine=true from staff or with filters",
+          "a bad status, category, waiting, sort, limit, cursor, mine or reporter key, waiting with " +
+            "status=closed, or mine=true from staff or with filters",
         ),
       },
     }),
@@ -171,9 +183,9 @@ export function ticketsApi(h: Helpdesk) {
       const { mine, ...query } = c.req.valid("query");
       const viewer = await apiViewer(c, c.get("role"));
       if (mine === "true") {
-        if (query.status || query.category) {
+        if (query.status || query.category || query.waiting || query.sort) {
           throw new ValidationError(
-            "mine=true lists all your tickets; it takes no status or category",
+            "mine=true lists all your tickets, newest first; it takes no status, category, waiting or sort",
             "mine",
           );
         }
@@ -181,6 +193,8 @@ export function ticketsApi(h: Helpdesk) {
         const tickets = page.tickets.map((t) => ({ ...ticketWire(t), unreadReplies: t.unreadReplies }));
         return c.json({ tickets, cursor: page.cursor }, 200);
       }
+      const problem = listQueryProblem(query);
+      if (problem) throw new ValidationError(problem.message, problem.field);
       const page = await browseTickets(h, viewer, { ...query, limit: query.limit ?? 50 });
       return c.json({ tickets: page.tickets.map(ticketWire), cursor: page.cursor }, 200);
     },
@@ -251,6 +265,7 @@ export function ticketsApi(h: Helpdesk) {
       path: "/{id}/messages",
       operationId: "listMessages",
       summary: "Read a ticket's thread, oldest first",
+      description: "Reporters receive the thread without internal notes; helpdesk staff receive all of it.",
       security,
       request: { headers: roleHeader, params: idParam },
       responses: {
@@ -273,7 +288,8 @@ export function ticketsApi(h: Helpdesk) {
       operationId: "postMessage",
       summary: "Write a message under a ticket",
       description:
-        "Without authorName, a browser's messages are signed with the name it chose on the entry page.",
+        "Without authorName, a browser's messages are signed with the name it chose on the entry page. " +
+        "With internal: true (helpdesk staff only) it is an internal note that reporters never receive.",
       security,
       request: {
         headers: roleHeader,
@@ -282,8 +298,10 @@ export function ticketsApi(h: Helpdesk) {
       },
       responses: {
         201: json(MessageSchema, "the new message"),
-        400: badRequest("a text or authorName that is missing, too long or not text"),
-        403: crossSite,
+        400: badRequest(
+          "a text or authorName that is missing, too long or not text, or internal not a boolean",
+        ),
+        403: error(`a reporter asked for an internal note (field: internal), or ${CROSS_SITE}`),
         404: notFound,
         409: error("the ticket is closed (helpdesk staff; for a reporter it does not exist: 404)"),
         413: tooLarge,
@@ -296,7 +314,11 @@ export function ticketsApi(h: Helpdesk) {
       // Browsers send no name; the one chosen on the entry page (cookie) signs their messages.
       const authorName = body.authorName ?? nameFromCookie(c);
       const viewer = await apiViewer(c, c.get("role"));
-      const message = await postMessage(h, viewer, id, { text: body.text, authorName });
+      const message = await postMessage(h, viewer, id, {
+        text: body.text,
+        authorName,
+        internal: body.internal,
+      });
       return c.json(messageWire(message), 201);
     },
   );

@@ -47,6 +47,8 @@ interface PageState {
   conflict?: boolean;
   messageDraft?: string;
   messageError?: string;
+  /** The refused message was to be an internal note. */
+  messageInternal?: boolean;
   notice?: string;
   /** A refusal the page explains at its top (e.g. a save on a ticket closed meanwhile). */
   warning?: string;
@@ -102,10 +104,12 @@ function TicketPage(
         <div class="ticket__grid">
           <LiveThread
             ticket={shared}
+            role={role}
             messages={messages}
             draft={state.messageDraft ?? null}
             error={state.messageError ?? null}
             unreadReplies={extras.mine ? unread : null}
+            draftInternal={state.messageInternal ?? false}
           />
           <div class="card">
             <TicketEditor
@@ -233,12 +237,16 @@ export function ticketPages(h: Helpdesk) {
     const id = idOf(c);
     const form = await c.req.parseBody();
     const raw = field(form, "text") ?? "";
+    // The staff composer's checkbox; any value but absence asks for a note, and postMessage refuses a
+    // reporter before anything is stored.
+    const internal = form.internal !== undefined;
     const text = messageTextSchema.safeParse(raw);
     if (!text.success) {
-      return showTicket(h, c, id, { messageDraft: raw, messageError: firstIssue(text.error).message }, 400);
+      const messageError = firstIssue(text.error).message;
+      return showTicket(h, c, id, { messageDraft: raw, messageError, messageInternal: internal }, 400);
     }
     const viewer = await pageViewer(c, c.get("role"), c.get("name"));
-    await postMessage(h, viewer, id, { text: text.data, authorName: nameFromCookie(c) });
+    await postMessage(h, viewer, id, { text: text.data, authorName: nameFromCookie(c), internal });
     return c.redirect(`/tickets/${id}#thread-heading`, 303);
   });
 

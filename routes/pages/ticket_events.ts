@@ -4,6 +4,8 @@
  *
  * Messages are numbered in commit order (lib/data/messages.ts), so "send every message after number N" is
  * exact by construction: none is skipped or repeated, also after a reconnect with `Last-Event-ID: N`.
+ * A reporter's stream leaves out internal notes (a note moves neither the version nor updatedAt, so it
+ * causes no `ticket` event either).
  * The stream is pulled: the next event is read from the store only when the client has taken the previous
  * one, so a client that stops reading holds one event in memory, never its thread; one that leaves an event
  * untaken for STALL_MS is dropped.
@@ -15,6 +17,7 @@ import {
   followThread,
   followTicket,
   type Helpdesk,
+  mayReceive,
   needsCategoryCheck,
   viewTicket,
 } from "../../lib/helpdesk.ts";
@@ -99,6 +102,9 @@ export function ticketEvents(
       const message = pending.shift();
       if (message) {
         lastSeq = message.seq;
+        // A reporter's stream moves past an internal note without sending it: the next event's id (a later
+        // seq) still resumes exactly, and a reconnect after the note reads from behind it again and skips it.
+        if (!mayReceive(role, message)) continue;
         return event("message", messageWire(message), message.seq);
       }
       if (latest === undefined) {

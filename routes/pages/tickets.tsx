@@ -1,19 +1,12 @@
 /** The ticket list (reporters: open and active; staff: everything, filterable) and the new-ticket form. */
 import { Hono } from "hono";
-import { z } from "zod";
 import { Layout } from "../../components/Layout.tsx";
 import { FieldError } from "../../components/FieldError.tsx";
 import { TicketList } from "../../components/TicketList.tsx";
 import { CATEGORIES, type Category, CATEGORY_LABELS } from "../../lib/categories.ts";
 import { STATUSES } from "../../lib/helpdesk.ts";
 import { browseTickets, fileTicket, type Helpdesk, needsCategoryCheck } from "../../lib/helpdesk.ts";
-import {
-  categorySchema,
-  firstIssue,
-  statusSchema,
-  ticketDescriptionSchema,
-  ticketIdSchema,
-} from "../../lib/schemas.ts";
+import { firstIssue, ticketDescriptionSchema, ticketIdSchema } from "../../lib/schemas.ts";
 import { MAX_TEXT } from "../../lib/limits.ts";
 import { STATUS_LABELS } from "../../components/Badges.tsx";
 import type { RolePageEnv } from "./env.ts";
@@ -21,14 +14,10 @@ import { sendPage } from "./render.tsx";
 import { sendMyTickets } from "./my_tickets.tsx";
 import { ensureReporterKey, pageReporterKey, viewerWithKey } from "../reporter.ts";
 import LocalTimes from "../../islands/LocalTimes.tsx";
-
-const PAGE_SIZE = 25;
-
-const filtersSchema = z.object({
-  status: statusSchema.optional().catch(undefined),
-  category: categorySchema.optional().catch(undefined),
-  cursor: ticketIdSchema.optional().catch(undefined),
-});
+import { parseListFilters, searchOf } from "./list_filters.ts";
+import { PAGE_SIZE, queueViewOf } from "./queue.ts";
+import { QueueFilters } from "../../components/QueueFilters.tsx";
+import StaffQueue from "../../islands/StaffQueue.tsx";
 
 function NewTicketForm(props: { draft?: string; error?: string | null }) {
   return (
@@ -65,34 +54,31 @@ export function ticketListPages(h: Helpdesk) {
   return new Hono<RolePageEnv>()
     .get("/tickets", async (c) => {
       const role = c.get("role");
-      const filters = filtersSchema.parse(c.req.query());
-      if (c.req.query("mine") === "1") return await sendMyTickets(h, c, filters.cursor);
-      const status = role === "reporter" && filters.status === "closed" ? undefined : filters.status;
-      const page = await browseTickets(h, role, {
-        status,
-        category: filters.category,
-        cursor: filters.cursor,
-        limit: PAGE_SIZE,
-      });
+      if (c.req.query("mine") === "1") {
+        const cursor = ticketIdSchema.safeParse(c.req.query("cursor"));
+        return await sendMyTickets(h, c, cursor.success ? cursor.data : undefined);
+      }
+      const { filters, problem } = parseListFilters(c.req.query(), role);
+      const { status } = filters;
       const isStaff = role === "helpdesk";
-      const next = page.cursor
-        ? `/tickets?${new URLSearchParams({
-          ...(status ? { status } : {}),
-          ...(filters.category ? { category: filters.category } : {}),
-          cursor: page.cursor,
-        })}`
+      const search = searchOf(filters);
+      const staffView = isStaff ? await queueViewOf(h, role, filters) : null;
+      const page = staffView ? null : await browseTickets(h, role, { ...filters, limit: PAGE_SIZE });
+      const next = page?.cursor
+        ? `/tickets?${search ? `${search}&` : ""}${new URLSearchParams({ cursor: page.cursor })}`
         : null;
       const statusChoices = isStaff ? STATUSES : STATUSES.filter((s) => s !== "closed");
+      const order = filters.sort === "updated" ? "latest activity first" : "newest first";
       return sendPage(
         c,
-        <Layout title="Tickets" role={role} name={c.get("name")} nav="tickets">
+        <Layout title={isStaff ? "Queue" : "Tickets"} role={role} name={c.get("name")} nav="tickets">
           <div class="page-head">
             <div>
-              <h1>{isStaff ? "All tickets" : "Open tickets"}</h1>
+              <h1>{isStaff ? "Ticket queue" : "Open tickets"}</h1>
               <p class="muted">
                 {isStaff
-                  ? "Every ticket on campus, newest first."
-                  : "Open and active tickets on campus, newest first. Closed tickets are archived."}
+                  ? `Every ticket on campus, ${order}. It updates by itself while you work.`
+                  : `Open and active tickets on campus, ${order}. Closed tickets are archived.`}
               </p>
             </div>
             <a class="button" href="/tickets/new">New ticket</a>
@@ -116,14 +102,17 @@ export function ticketListPages(h: Helpdesk) {
                 ))}
               </select>
             </div>
+            <QueueFilters filters={filters} problem={problem} />
             <button type="submit" class="button button--secondary">Filter</button>
           </form>
-          {page.tickets.length === 0
+          {staffView
+            ? <StaffQueue view={staffView} search={search} />
+            : page!.tickets.length === 0
             ? (
               <div class="empty">
                 <h2>No tickets here</h2>
                 <p>
-                  {status || filters.category
+                  {status || filters.category || filters.waiting
                     ? "Nothing matches these filters."
                     : "Nothing is open right now. Something broken or not working?"}
                 </p>
@@ -132,18 +121,19 @@ export function ticketListPages(h: Helpdesk) {
             )
             : (
               <TicketList
-                tickets={page.tickets}
-                showCheck={isStaff}
+                tickets={page!.tickets}
+                showCheck={false}
                 isFlagged={needsCategoryCheck}
                 now={h.now()}
               />
             )}
-          <nav class="pager" aria-label="Pages">
-            {filters.cursor && <a href="/tickets">Newest tickets</a>}
+          <nav class="pager" aria-label="More pages">
+            {filters.cursor && <a href={search ? `/tickets?${search}` : "/tickets"}>First page</a>}
             {next && <a href={next}>Older tickets</a>}
           </nav>
-          {page.tickets.length > 0 && <LocalTimes label="times" />}
+          {page && page.tickets.length > 0 && <LocalTimes label="times" />}
         </Layout>,
+        problem ? 400 : 200,
       );
     })
     .get("/tickets/new", (c) =>
