@@ -308,12 +308,12 @@ Deno.test("[reporters] the private link: shown to the filer, opens the ticket in
   const a = await new Browser(t.app).enter("reporter");
   const id = await a.file("The projector in B2 shows no picture");
   const filed = await a.page(`/tickets/${id}?filed=1`);
-  const link = filed.document.querySelector("#private-link")!.getAttribute("value")!;
+  const link = filed.document.querySelector("#private-link")!.textContent!.trim();
   assert.match(link, /^http:\/\/localhost\/t\/[A-Za-z0-9_-]{43}$/);
   assert.ok(filed.document.querySelector("details.private-link[open]"));
   // The same link again later, folded away.
   const later = await a.page(`/tickets/${id}`);
-  assert.equal(later.document.querySelector("#private-link")!.getAttribute("value"), link);
+  assert.equal(later.document.querySelector("#private-link")!.textContent!.trim(), link);
   assert.equal(later.document.querySelector("details.private-link[open]"), null);
 
   const before = await storeDump(t);
