@@ -93,8 +93,15 @@ Deno.test("[reporters] entering as a reporter sets a random HttpOnly key cookie,
   const res = await a.form("/role", { role: "reporter" });
   const set = res.headers.getSetCookie().find((c) => c.startsWith("helpdesk_reporter="));
   assert.equal(set, undefined, "an existing valid key is kept");
+  // The reporter's header links My tickets; staff have none.
+  const navOf = async (b: Browser) =>
+    [...(await b.page("/tickets")).document.querySelectorAll(".site-nav a")].map((l) =>
+      l.getAttribute("href")
+    );
+  assert.deepEqual(await navOf(a), ["/tickets", "/tickets?mine=1", "/tickets/new"]);
   // Switching to staff and back keeps it too.
   await a.enter("helpdesk");
+  assert.deepEqual(await navOf(a), ["/tickets", "/tickets/new", "/dashboard"]);
   await a.enter("reporter");
   assert.equal(a.cookies.get("helpdesk_reporter"), key);
 
@@ -222,6 +229,16 @@ Deno.test("[reporters] a forged, malformed or huge key is refused with 400 and s
     (await api(t.app, "reporter", "GET", "/tickets?mine=yes", undefined, asKey(KEY_A))).status,
     400,
   );
+  // A name header that breaks the name rules is refused too, before anything is written.
+  const badName = await api(t.app, "reporter", "POST", "/tickets", {
+    description: "The projector in B2 is broken",
+  }, {
+    ...asKey(KEY_A),
+    "x-helpdesk-name": "x".repeat(500),
+  });
+  assert.equal(badName.status, 400);
+  assert.equal((await badName.json()).field, "X-Helpdesk-Name");
+  assert.deepEqual(await storeDump(t), before);
   t.close();
 });
 
