@@ -11,6 +11,7 @@ import {
   createTicketLister,
   type Db,
   getTicket,
+  getTickets,
   listCorrections,
   listMessages,
   type Message,
@@ -27,6 +28,7 @@ import {
 } from "./data/mod.ts";
 import { writeCorrection } from "./data/corrections.ts";
 import { ConflictError, ForbiddenError, NotFoundError, TransitionError } from "./errors.ts";
+import { type SearchField, type SearchHit, TicketIndex } from "./search/ticket_index.ts";
 
 // The vocabulary routes need besides the rules, so they import lib/data for types only.
 export { ROLES, STATUSES } from "./data/types.ts";
@@ -41,9 +43,20 @@ export interface Helpdesk {
 
 // The store of each helpdesk: routes reach it only through the rules below.
 const stores = new WeakMap<Helpdesk, Db>();
+// The search index of each helpdesk, derived from its store (lib/search/ticket_index.ts).
+const indexes = new WeakMap<Helpdesk, TicketIndex>();
 
 function storeOf(h: Helpdesk): Db {
   return stores.get(h)!;
+}
+
+/**
+ * The one place that follows commits: every rule below that commits a change to a ticket, its description,
+ * status or thread calls this after the commit succeeded, so the search index re-reads that ticket from the
+ * store before the caller hears back.
+ */
+async function committed(h: Helpdesk, id: string): Promise<void> {
+  await indexes.get(h)!.refresh(id);
 }
 
 /** Builds the helpdesk on a store, teaching the classifier every stored staff correction. */
@@ -55,6 +68,7 @@ export async function createHelpdesk(db: Db, options: { now?: () => Date } = {})
     listTickets: createTicketLister(db),
   };
   stores.set(helpdesk, db);
+  indexes.set(helpdesk, await TicketIndex.build(db));
   return helpdesk;
 }
 
@@ -68,26 +82,33 @@ function visibleStatuses(role: Role): Status[] {
   return role === "helpdesk" ? ["open", "active", "closed"] : ["open", "active"];
 }
 
+/** Tells whether a role may see a ticket: the one visibility check of single tickets and search results. */
+function mayView(role: Role, ticket: Pick<TicketRecord, "status">): boolean {
+  return visibleStatuses(role).includes(ticket.status);
+}
+
 /** Tells whether staff should check a ticket's category: chosen automatically with low confidence. */
 export function needsCategoryCheck(ticket: TicketRecord): boolean {
   return ticket.categorySource === "auto" && (ticket.categoryConfidence ?? 1) < LOW_CONFIDENCE_THRESHOLD;
 }
 
 /** Files a new ticket; its category comes from the classifier. */
-export function fileTicket(h: Helpdesk, input: { description: string }): Promise<Ticket> {
+export async function fileTicket(h: Helpdesk, input: { description: string }): Promise<Ticket> {
   const { category, confidence } = h.classifier.classify(input.description);
-  return createTicket(storeOf(h), {
+  const ticket = await createTicket(storeOf(h), {
     description: input.description,
     category,
     categoryConfidence: confidence,
     openedAt: h.now(),
   });
+  await committed(h, ticket.id);
+  return ticket;
 }
 
 /** Reads a ticket the role may see; a closed ticket does not exist for a reporter. */
 export async function viewTicket(h: Helpdesk, role: Role, id: string): Promise<Ticket> {
   const ticket = await getTicket(storeOf(h), id);
-  if (!ticket || !visibleStatuses(role).includes(ticket.status)) throw new NotFoundError();
+  if (!ticket || !mayView(role, ticket)) throw new NotFoundError();
   return ticket;
 }
 
@@ -203,6 +224,7 @@ export async function changeTicket(
   });
   const learned = corrected as { text: string; category: Category } | null;
   if (learned) h.classifier.learn({ ticketId: id, ...learned });
+  await committed(h, id);
   return updated;
 }
 
@@ -238,10 +260,89 @@ export async function postMessage(
   input: { text: string; authorName: string | null },
 ): Promise<Message> {
   await viewTicket(h, role, id);
-  return addMessage(storeOf(h), id, {
+  const message = await addMessage(storeOf(h), id, {
     authorRole: role,
     authorName: input.authorName,
     text: input.text,
     createdAt: h.now(),
   });
+  await committed(h, id);
+  return message;
+}
+
+/** A ticket found by a search, with the indexed words it matched (for highlighting). */
+export interface TicketMatch {
+  ticket: Ticket;
+  terms: string[];
+}
+
+/** What a search asks: the words, optional filters, and a page (after the ticket `cursor`, `limit` long). */
+interface TicketSearch {
+  q: string;
+  status?: Status;
+  category?: Category;
+  limit: number;
+  cursor?: string;
+}
+
+/** The fields a role's search looks in: internal notes are staff's only. */
+function searchFields(role: Role): SearchField[] {
+  return role === "helpdesk" ? ["description", "messages", "notes"] : ["description", "messages"];
+}
+
+/**
+ * Loads the tickets of hits from the store and checks them again there, so an answer never shows a ticket
+ * in a state the role may not see, even were the index a moment behind.
+ */
+async function loadHits(
+  h: Helpdesk,
+  hits: SearchHit[],
+  accept: (t: Ticket) => boolean,
+): Promise<TicketMatch[]> {
+  const tickets = new Map((await getTickets(storeOf(h), hits.map((hit) => hit.id))).map((t) => [t.id, t]));
+  return hits.flatMap((hit) => {
+    const ticket = tickets.get(hit.id);
+    return ticket && accept(ticket) ? [{ ticket, terms: hit.terms }] : [];
+  });
+}
+
+/**
+ * Searches the tickets a role may see for every word of `q` (prefixes and small typos allowed), best match
+ * first, optionally only of one status and category; pages go on after the ticket named by `cursor`.
+ */
+export async function searchTickets(
+  h: Helpdesk,
+  role: Role,
+  query: TicketSearch,
+): Promise<{ matches: TicketMatch[]; cursor: string | null }> {
+  const accept = (t: Pick<Ticket, "status" | "category">) =>
+    mayView(role, t) && (!query.status || t.status === query.status) &&
+    (!query.category || t.category === query.category);
+  const hits = await indexes.get(h)!.search(query.q, { fields: searchFields(role), accept });
+  const start = query.cursor ? hits.findIndex((hit) => hit.id === query.cursor) + 1 : 0;
+  // A cursor that no longer matches (its ticket changed) ends the list rather than starting it over.
+  if (query.cursor && start === 0) return { matches: [], cursor: null };
+  const page = hits.slice(start, start + query.limit);
+  const matches = await loadHits(h, page, accept);
+  const more = hits.length > start + query.limit;
+  return { matches, cursor: more && page.length > 0 ? page[page.length - 1].id : null };
+}
+
+/** How many similar tickets are offered at most. */
+const SIMILAR_LIMIT = 5;
+
+/**
+ * Up to five open or active tickets the role may see whose descriptions are most like `text`, most alike
+ * first, leaving out the ticket `exceptId` (the one being looked at).
+ */
+export async function similarTickets(
+  h: Helpdesk,
+  role: Role,
+  text: string,
+  exceptId?: string,
+): Promise<Ticket[]> {
+  const accept = (t: Pick<Ticket, "id" | "status">) =>
+    t.status !== "closed" && mayView(role, t) && t.id !== exceptId;
+  const hits = await indexes.get(h)!.similar(text, { accept, limit: SIMILAR_LIMIT });
+  return (await loadHits(h, hits, accept)).map((match) => match.ticket);
 }

@@ -25,6 +25,7 @@ export const FAKE_MANIFEST = {
     LiveThread: "/static/build/LiveThread-test.js",
     TicketSummary: "/static/build/TicketSummary-test.js",
     AnalyticsChart: "/static/build/AnalyticsChart-test.js",
+    SimilarTickets: "/static/build/SimilarTickets-test.js",
   },
 };
 

@@ -71,3 +71,8 @@ export async function listMessages(db: Db, ticketId: string, range: ThreadRange 
   for await (const entry of db.kv.list<Message>(selector, options)) messages.push(entry.value);
   return messages;
 }
+
+/** Iterates over every message of every thread, grouped by ticket id in id order, each thread oldest first. */
+export async function* allMessages(db: Db): AsyncGenerator<Message> {
+  for await (const entry of db.kv.list<Message>({ prefix: keys.messagesPrefix() })) yield entry.value;
+}

@@ -217,7 +217,7 @@ async function listAllTickets(db: Db, query: ListQuery): Promise<TicketPage> {
 }
 
 /** Reads many tickets by id (in the order given), skipping ids with no record. */
-async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
+export async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
   const entries = await getManyChunked<StoredTicket>(db.kv, ids.map((id) => keys.ticket(id)));
   return entries.flatMap((entry) => entry.value === null ? [] : [ticketOf(entry.value)]);
 }

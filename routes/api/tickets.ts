@@ -7,6 +7,8 @@ import {
   type Helpdesk,
   postMessage,
   readThread,
+  searchTickets,
+  similarTickets,
   viewTicket,
 } from "../../lib/helpdesk.ts";
 import { HelpdeskError, NotFoundError } from "../../lib/errors.ts";
@@ -14,6 +16,8 @@ import {
   categorySchema,
   newMessageSchema,
   newTicketSchema,
+  searchQuerySchema,
+  similarTextSchema,
   statusSchema,
   ticketIdSchema,
   ticketPatchSchema,
@@ -60,6 +64,10 @@ const listQuery = z.object({
     .pipe(z.number().int().min(1, "limit must be at least 1").max(100, "limit must be at most 100"))
     .optional().describe("tickets per page, a whole number from 1 to 100; 50 when not given"),
   cursor: ticketIdSchema.optional().describe("the cursor of the previous page"),
+  q: searchQuerySchema.optional().describe(
+    "search words (1–200 characters): only tickets whose description or messages contain every word, as a " +
+      "prefix or with a small typo, best match first instead of newest first (staff also search internal notes)",
+  ),
 });
 
 /** Parses an If-Match value (quoted, weak or bare) into a version. */
@@ -136,9 +144,43 @@ export function ticketsApi(h: Helpdesk) {
       },
     }),
     async (c) => {
-      const query = c.req.valid("query");
+      const { q, ...query } = c.req.valid("query");
+      if (q !== undefined) {
+        const found = await searchTickets(h, c.get("role"), { ...query, q, limit: query.limit ?? 50 });
+        const tickets = found.matches.map((match) => ticketWire(match.ticket));
+        return c.json({ tickets, cursor: found.cursor }, 200);
+      }
       const page = await browseTickets(h, c.get("role"), { ...query, limit: query.limit ?? 50 });
       return c.json({ tickets: page.tickets.map(ticketWire), cursor: page.cursor }, 200);
+    },
+  );
+
+  // Before /{id}, so "similar" is never read as a ticket id.
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/similar",
+      operationId: "similarTickets",
+      summary: "Find open tickets like a text",
+      description: "Up to 5 open or active tickets whose descriptions are most like the text, most alike " +
+        "first: before filing a ticket, to add a message to an existing one instead.",
+      security,
+      request: {
+        headers: roleHeader,
+        query: z.object({
+          text: similarTextSchema.describe(
+            "the text to compare, e.g. a draft description (1–5000 characters)",
+          ),
+        }),
+      },
+      responses: {
+        200: json(z.object({ tickets: z.array(TicketSchema).max(5) }), "the most similar tickets"),
+        400: badRequest("a text that is missing, empty or too long"),
+      },
+    }),
+    async (c) => {
+      const tickets = await similarTickets(h, c.get("role"), c.req.valid("query").text);
+      return c.json({ tickets: tickets.map(ticketWire) }, 200);
     },
   );
 

@@ -15,6 +15,7 @@ import {
   needsCategoryCheck,
   postMessage,
   readThread,
+  similarTickets,
   type TicketChange,
   viewTicket,
 } from "../../lib/helpdesk.ts";
@@ -29,6 +30,7 @@ import { ticketIdSchema } from "../../lib/schemas.ts";
 import TicketEditor from "../../islands/TicketEditor.tsx";
 import LiveThread from "../../islands/LiveThread.tsx";
 import TicketSummary from "../../islands/TicketSummary.tsx";
+import { SimilarList } from "../../components/SimilarList.tsx";
 import type { RolePageEnv } from "./env.ts";
 import { nameFromCookie } from "../role.ts";
 import { sendPage } from "./render.tsx";
@@ -44,7 +46,13 @@ interface PageState {
 }
 
 function TicketPage(
-  props: { ticket: Ticket; messages: Message[]; c: Context<RolePageEnv>; state: PageState },
+  props: {
+    ticket: Ticket;
+    messages: Message[];
+    similar: Ticket[] | null;
+    c: Context<RolePageEnv>;
+    state: PageState;
+  },
 ) {
   const { ticket, messages, c, state } = props;
   const role = c.get("role");
@@ -75,6 +83,7 @@ function TicketPage(
             />
           </div>
         </div>
+        {props.similar && <SimilarList tickets={props.similar} />}
       </article>
     </Layout>
   );
@@ -84,7 +93,13 @@ async function showTicket(h: Helpdesk, c: Context<RolePageEnv>, id: string, stat
   const role = c.get("role");
   const ticket = await viewTicket(h, role, id);
   const messages = await readThread(h, role, id);
-  return sendPage(c, <TicketPage ticket={ticket} messages={messages} c={c} state={state} />, status);
+  // Staff see the open tickets that may be the same problem; reporters find theirs while filing.
+  const similar = role === "helpdesk" ? await similarTickets(h, role, ticket.description, id) : null;
+  return sendPage(
+    c,
+    <TicketPage ticket={ticket} messages={messages} similar={similar} c={c} state={state} />,
+    status,
+  );
 }
 
 /** The ticket id of the path; anything that is not a ticket id is a 404. */

@@ -7,6 +7,9 @@ import { TicketList } from "../../components/TicketList.tsx";
 import { CATEGORIES, type Category, CATEGORY_LABELS } from "../../lib/categories.ts";
 import { STATUSES } from "../../lib/helpdesk.ts";
 import { browseTickets, fileTicket, type Helpdesk, needsCategoryCheck } from "../../lib/helpdesk.ts";
+import { SearchResults } from "../../components/SearchResults.tsx";
+import SimilarTickets from "../../islands/SimilarTickets.tsx";
+import { searchOnPage } from "./ticket_search.ts";
 import {
   categorySchema,
   firstIssue,
@@ -15,6 +18,7 @@ import {
   ticketIdSchema,
 } from "../../lib/schemas.ts";
 import { MAX_TEXT } from "../../lib/limits.ts";
+import { MAX_QUERY } from "../../lib/schemas.ts";
 import { STATUS_LABELS } from "../../components/Badges.tsx";
 import type { RolePageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
@@ -49,6 +53,7 @@ function NewTicketForm(props: { draft?: string; error?: string | null }) {
         </textarea>
         <FieldError id="description-error" message={props.error} />
       </div>
+      <SimilarTickets inputId="description" />
       <div class="form-actions">
         <button type="submit" class="button">File ticket</button>
         <a class="button button--ghost" href="/tickets">Cancel</a>
@@ -64,7 +69,13 @@ export function ticketListPages(h: Helpdesk) {
       const role = c.get("role");
       const filters = filtersSchema.parse(c.req.query());
       const status = role === "reporter" && filters.status === "closed" ? undefined : filters.status;
-      const page = await browseTickets(h, role, {
+      const search = await searchOnPage(h, role, c.req.query("q"), {
+        status,
+        category: filters.category,
+        cursor: filters.cursor,
+        limit: PAGE_SIZE,
+      });
+      const page = search.found ?? await browseTickets(h, role, {
         status,
         category: filters.category,
         cursor: filters.cursor,
@@ -73,6 +84,7 @@ export function ticketListPages(h: Helpdesk) {
       const isStaff = role === "helpdesk";
       const next = page.cursor
         ? `/tickets?${new URLSearchParams({
+          ...(search.found ? { q: search.q } : {}),
           ...(status ? { status } : {}),
           ...(filters.category ? { category: filters.category } : {}),
           cursor: page.cursor,
@@ -94,6 +106,20 @@ export function ticketListPages(h: Helpdesk) {
             <a class="button" href="/tickets/new">New ticket</a>
           </div>
           <form class="filters" method="get" action="/tickets" aria-label="Filter tickets">
+            <div class="field field--inline filters__search">
+              <label for="filter-q">Search</label>
+              <input
+                type="search"
+                id="filter-q"
+                name="q"
+                value={search.q}
+                maxLength={MAX_QUERY}
+                placeholder="Words in the ticket or its messages"
+                aria-invalid={search.error ? "true" : undefined}
+                aria-describedby={search.error ? "filter-q-error" : undefined}
+              />
+              <FieldError id="filter-q-error" message={search.error} />
+            </div>
             <div class="field field--inline">
               <label for="filter-status">Status</label>
               <select id="filter-status" name="status">
@@ -112,26 +138,42 @@ export function ticketListPages(h: Helpdesk) {
                 ))}
               </select>
             </div>
-            <button type="submit" class="button button--secondary">Filter</button>
+            <button type="submit" class="button button--secondary">
+              {search.q ? "Search" : "Filter"}
+            </button>
           </form>
           {page.tickets.length === 0
-            ? (
-              <div class="empty">
-                <h2>No tickets here</h2>
-                <p>
-                  {status || filters.category
-                    ? "Nothing matches these filters."
-                    : "Nothing is open right now. Something broken or not working?"}
-                </p>
-                <a class="button" href="/tickets/new">File a ticket</a>
-              </div>
-            )
+            ? search.found
+              ? (
+                <div class="empty">
+                  <h2>No tickets match</h2>
+                  <p>No ticket you can see contains all of these words. Try fewer or other words.</p>
+                </div>
+              )
+              : (
+                <div class="empty">
+                  <h2>No tickets here</h2>
+                  <p>
+                    {status || filters.category
+                      ? "Nothing matches these filters."
+                      : "Nothing is open right now. Something broken or not working?"}
+                  </p>
+                  <a class="button" href="/tickets/new">File a ticket</a>
+                </div>
+              )
+            : search.found
+            ? <SearchResults matches={search.found.matches} />
             : <TicketList tickets={page.tickets} showCheck={isStaff} isFlagged={needsCategoryCheck} />}
           <nav class="pager" aria-label="Pages">
-            {filters.cursor && <a href="/tickets">Newest tickets</a>}
-            {next && <a href={next}>Older tickets</a>}
+            {filters.cursor && (
+              <a href={search.found ? `/tickets?${new URLSearchParams({ q: search.q })}` : "/tickets"}>
+                {search.found ? "Best matches" : "Newest tickets"}
+              </a>
+            )}
+            {next && <a href={next}>{search.found ? "More matches" : "Older tickets"}</a>}
           </nav>
         </Layout>,
+        search.error ? 400 : 200,
       );
     })
     .get("/tickets/new", (c) =>
