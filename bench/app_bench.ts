@@ -13,11 +13,14 @@
  *
  * Flags: --tickets N (default 100000), --rss-tickets M (default 1000000), --seconds S per measurement (default 5),
  * --streams N idle streams (default 300), --posts N messages for the delivery measurement (default 1000),
- * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart, import (e.g. --only=streams).
+ * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart, import, search
+ * (e.g. --only=streams).
  * coldstart (bench/cold_start_bench.ts): the web app's process start → first page, on --tickets tickets and
  * 1,000 corrections.
  * import (bench/import_bench.ts): `deno task import` of --tickets seeded tickets in random and id order, with
  * and without messages, a rerun after SIGKILL, and the store's bytes per ticket.
+ * search (bench/search_bench.ts): index build, start-up, RSS and q= / similar latency on --tickets seeded
+ * tickets with their threads.
  * The table is printed padded as `deno fmt` pads it, so it pastes into README.md as is.
  */
 import { parseArgs } from "node:util";
@@ -31,6 +34,7 @@ import { createApp } from "../routes/app.tsx";
 import { STALL_MS } from "../routes/pages/ticket_events.ts";
 import { coldStartRow } from "./cold_start_bench.ts";
 import { importRows } from "./import_bench.ts";
+import { searchRows } from "./search_bench.ts";
 import { fillTickets, percentiles, progress } from "./fixtures.ts";
 import {
   closeIdleStreams,
@@ -56,7 +60,7 @@ const { values } = parseArgs({
     only: { type: "string", default: "" },
   },
 });
-const PARTS = ["create", "pages", "rss", "streams", "coldstart", "import"];
+const PARTS = ["create", "pages", "rss", "streams", "coldstart", "import", "search"];
 const only = values.only ? values.only.split(",").map((p) => p.trim()) : PARTS;
 for (const part of only) {
   if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (parts: ${PARTS.join(", ")})`);
@@ -566,10 +570,15 @@ if (runs("streams")) {
   await web.child.status;
 }
 
-// 7. Cold start of the web app's process on a big store (bench/cold_start_bench.ts).
+// 7. Search and similar tickets on a big store with threads (bench/search_bench.ts).
+if (runs("search")) {
+  for (const cells of await searchRows(work, { tickets: TICKETS })) row(...cells);
+}
+
+// 8. Cold start of the web app's process on a big store (bench/cold_start_bench.ts).
 if (runs("coldstart")) row(...await coldStartRow(work, { tickets: TICKETS, corrections: 1000, runs: 5 }));
 
-// 8. Import of a seeded history in any order, resumed after a kill; the store's size (bench/import_bench.ts).
+// 9. Import of a seeded history in any order, resumed after a kill; the store's size (bench/import_bench.ts).
 if (runs("import")) {
   for (const cells of await importRows(work, { tickets: TICKETS, runs: 3 })) {
     row(...cells);

@@ -68,7 +68,7 @@ export async function createHelpdesk(db: Db, options: { now?: () => Date } = {})
     listTickets: createTicketLister(db),
   };
   stores.set(helpdesk, db);
-  indexes.set(helpdesk, await TicketIndex.build(db));
+  indexes.set(helpdesk, new TicketIndex(db));
   return helpdesk;
 }
 
@@ -268,6 +268,20 @@ export async function postMessage(
   });
   await committed(h, id);
   return message;
+}
+
+/** Resolves once the search index holds the whole store (it builds in the background at start-up). */
+export function searchReady(h: Helpdesk): Promise<void> {
+  return indexes.get(h)!.ready();
+}
+
+/**
+ * Compares the search index with a fresh build from the store after the writes in flight; equal means
+ * every query answers alike.
+ * @testHook The index tests prove that incremental updates never drift from a fresh build.
+ */
+export function compareSearchIndexWithStore(h: Helpdesk) {
+  return indexes.get(h)!.compareWithStore();
 }
 
 /** A ticket found by a search, with the indexed words it matched (for highlighting). */

@@ -38,21 +38,27 @@ export function wordsOf(text: string): WordSpan[] {
 }
 
 /**
- * How many edits a query term may be away from an indexed word and still match: none for short words (where
- * one edit makes another common word), one from four letters, two from eight.
+ * How many edits a query term may be away from an indexed word and still match: none up to four letters
+ * (one edit turns "cold" into "could" or "hall" into "all", words of nearly every thread), one from five,
+ * two from nine.
  */
 export function typosAllowed(term: string): number {
-  return term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
+  return term.length >= 9 ? 2 : term.length >= 5 ? 1 : 0;
 }
 
-// Words that say nothing about which problem a text describes; only the similarity query skips them (a search
-// for "the" still finds what the person typed).
+// Words that say nothing about which problem a text describes. Similar-ticket queries skip them; a search skips
+// them only beside other words ("the door" looks for "door"), so a search for "the" alone still finds it.
 const STOP_WORDS = new Set(
   ("a an and are as at be been but by can could did do does for from had has have he her hi hello help " +
     "helpdesk i if in into is it its me my no not of on or our please so that the their them then there " +
     "these they this to too up us very was we were what when where which who will with would you your " +
     "since again still also just now any some all").split(" "),
 );
+
+/** Tells whether a term is a stop word, one that says nothing about a problem. */
+export function isStopWord(term: string): boolean {
+  return STOP_WORDS.has(term);
+}
 
 /** The terms of a text that say something about its problem, for finding similar tickets. */
 export function contentTermsOf(text: string): string[] {

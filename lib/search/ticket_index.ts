@@ -17,7 +17,7 @@ import {
   type Status,
   type Ticket,
 } from "../data/mod.ts";
-import { contentTermsOf, termsOf, typosAllowed } from "./normalize.ts";
+import { contentTermsOf, isStopWord, termsOf, typosAllowed } from "./normalize.ts";
 
 /** The text fields of a ticket document; `notes` holds internal notes, which only staff search. */
 export type SearchField = "description" | "messages" | "notes";
@@ -80,44 +80,85 @@ function hitOf(result: SearchResult): SearchHit {
   };
 }
 
+/**
+ * Best score first; equal scores (the same words, equally often) newest first, so an answer and its pages
+ * do not depend on the order tickets entered the index. Scores within a rounding error count as equal.
+ */
+function byRank(a: SearchHit, b: SearchHit): number {
+  if (Math.abs(a.score - b.score) > 1e-9 * Math.max(a.score, b.score)) return b.score - a.score;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+// How many of the best OR matches are ranked for similar tickets (ties within them newest first).
+const SIMILAR_CANDIDATES = 50;
+
 /** A search: which fields to look in and which tickets may appear. */
 interface SearchOptions {
   fields: readonly SearchField[];
   accept: (ticket: IndexedTicket) => boolean;
 }
 
+/** Documents added per step of a build; the build yields to waiting requests between steps. */
+const BUILD_STEP = 500;
+
+/**
+ * Reads the whole store into a fresh MiniSearch. Tickets and threads are read at once in two ordered passes
+ * (the store serves both in parallel), then indexed a step at a time, so pages keep answering meanwhile.
+ */
+async function buildFrom(db: Db): Promise<MiniSearch<TicketDocument>> {
+  const [tickets, threads] = await Promise.all([
+    Array.fromAsync(allTickets(db)),
+    (async () => {
+      const byTicket = new Map<string, Message[]>();
+      for await (const message of allMessages(db)) {
+        const thread = byTicket.get(message.ticketId);
+        if (thread) thread.push(message);
+        else byTicket.set(message.ticketId, [message]);
+      }
+      return byTicket;
+    })(),
+  ]);
+  const search = newMiniSearch();
+  for (let at = 0; at < tickets.length; at += BUILD_STEP) {
+    // A thread whose ticket is missing (verify reports it) is simply not indexed.
+    search.addAll(tickets.slice(at, at + BUILD_STEP).map((t) => documentOf(t, threads.get(t.id) ?? [])));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return search;
+}
+
+/** How long to wait before building again after a failed build (the store could not be read). */
+const REBUILD_DELAY_MS = 1000;
+
 /** The search index of one store. */
 export class TicketIndex {
   #search = newMiniSearch();
+  #ready: Promise<void>;
   #queues = new Map<string, Promise<void>>();
   #stale = new Set<string>();
 
-  private constructor(private readonly db: Db) {}
-
-  /** Builds the index from everything in the store: tickets and threads read in one ordered pass each. */
-  static async build(db: Db): Promise<TicketIndex> {
-    const index = new TicketIndex(db);
-    const messages = allMessages(db);
-    let pending = await messages.next();
-    const batch: TicketDocument[] = [];
-    for await (const ticket of allTickets(db)) {
-      const thread: Message[] = [];
-      // Threads come in ticket-id order like the tickets; a thread without a ticket (verify reports it) is skipped.
-      while (!pending.done && pending.value.ticketId <= ticket.id) {
-        if (pending.value.ticketId === ticket.id) thread.push(pending.value);
-        pending = await messages.next();
+  /**
+   * Starts building the index from the store in the background, so pages answer while it builds; searches
+   * and refreshes wait for it. A commit made during the build is refreshed after it, reading the store
+   * then, so it is never lost whether or not the build's pass saw it.
+   */
+  constructor(private readonly db: Db) {
+    this.#ready = (async () => {
+      for (;;) {
+        try {
+          this.#search = await buildFrom(db);
+          return;
+        } catch (error) {
+          console.error("search index: building from the store failed, trying again:", error);
+          await new Promise((resolve) => setTimeout(resolve, REBUILD_DELAY_MS));
+        }
       }
-      batch.push(documentOf(ticket, thread));
-      if (batch.length >= 1000) index.#search.addAll(batch.splice(0));
-    }
-    index.#search.addAll(batch);
-    await messages.return(undefined);
-    return index;
+    })();
   }
 
-  /** How many tickets the index holds. */
-  get size(): number {
-    return this.#search.documentCount;
+  /** Resolves once the index holds the whole store. */
+  ready(): Promise<void> {
+    return this.#ready;
   }
 
   /**
@@ -126,7 +167,7 @@ export class TicketIndex {
    * always sees the last commit. A failed read leaves the ticket marked stale; the next search retries it.
    */
   refresh(id: string): Promise<void> {
-    const previous = this.#queues.get(id) ?? Promise.resolve();
+    const previous = this.#queues.get(id) ?? this.#ready;
     const next = previous.then(async () => {
       try {
         const ticket = await getTicket(this.db, id);
@@ -148,16 +189,20 @@ export class TicketIndex {
 
   /** Re-reads every ticket whose refresh failed, before a search answers. */
   async #catchUp(): Promise<void> {
+    await this.#ready;
     if (this.#stale.size > 0) await Promise.all([...this.#stale].map((id) => this.refresh(id)));
   }
 
   /**
    * Tickets that contain every word of the query, each as a prefix or within a few typos, best first
-   * (BM25, description counted double). An empty result when the query has no words.
+   * (BM25, description counted double); stop words count only when the query has nothing else. An empty
+   * result when the query has no words.
    */
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
     await this.#catchUp();
-    const terms = termsOf(query);
+    const all = termsOf(query);
+    const content = all.filter((term) => !isStopWord(term));
+    const terms = content.length > 0 ? content : all;
     if (terms.length === 0) return [];
     return this.#search.search(terms.join(" "), {
       fields: [...options.fields],
@@ -166,7 +211,7 @@ export class TicketIndex {
       fuzzy: (term) => typosAllowed(term),
       boost: { description: 2 },
       filter: (result) => options.accept(result as unknown as IndexedTicket),
-    }).map(hitOf);
+    }).map(hitOf).sort(byRank);
   }
 
   /**
@@ -183,7 +228,7 @@ export class TicketIndex {
       prefix: (term) => term.length >= 5,
       fuzzy: (term) => typosAllowed(term),
       filter: (result) => options.accept(result as unknown as IndexedTicket),
-    }).slice(0, options.limit).map(hitOf);
+    }).slice(0, SIMILAR_CANDIDATES).map(hitOf).sort(byRank).slice(0, options.limit);
   }
 
   /**
@@ -191,24 +236,51 @@ export class TicketIndex {
    * every ticket's stored fields, and every (term, field, ticket, frequency) posting. Two indexes with equal
    * contents answer every query alike.
    */
-  contents(): { tickets: IndexedTicket[]; postings: string[] } {
-    // MiniSearch's own serialisation, with its internal short ids mapped back to ticket ids.
-    const json = this.#search.toJSON();
-    const idOf = new Map(Object.entries(json.documentIds).map(([short, id]) => [short, id as string]));
-    const tickets = Object.entries(json.storedFields)
-      .filter(([short]) => idOf.has(short))
-      .map(([short, stored]) => ({ id: idOf.get(short)!, ...stored } as IndexedTicket))
-      .sort((a, b) => a.id < b.id ? -1 : 1);
-    const postings: string[] = [];
-    for (const [term, byField] of json.index) {
-      for (const [field, byDoc] of Object.entries(byField)) {
-        for (const [short, frequency] of Object.entries(byDoc as Record<string, number>)) {
-          if (idOf.has(short)) {
-            postings.push(`${term}\t${FIELDS[Number(field)]}\t${idOf.get(short)}\t${frequency}`);
-          }
+  async contents(): Promise<IndexContents> {
+    await this.#catchUp();
+    await Promise.all(this.#queues.values());
+    return contentsOf(this.#search);
+  }
+
+  /**
+   * Tells whether the index holds exactly what a fresh build from the store holds now (wait for writes in
+   * flight first); the differences, if any, as postings or tickets one side lacks.
+   */
+  async compareWithStore(): Promise<{ equal: boolean; onlyHere: string[]; onlyInStore: string[] }> {
+    const here = await this.contents();
+    const fresh = contentsOf(await buildFrom(this.db));
+    const lines = (c: IndexContents) => [...c.tickets.map((t) => JSON.stringify(t)), ...c.postings];
+    const mine = new Set(lines(here));
+    const theirs = new Set(lines(fresh));
+    const onlyHere = [...mine].filter((line) => !theirs.has(line));
+    const onlyInStore = [...theirs].filter((line) => !mine.has(line));
+    return { equal: onlyHere.length === 0 && onlyInStore.length === 0, onlyHere, onlyInStore };
+  }
+}
+
+/** An index's contents in a canonical form: its tickets and its postings, each sorted. */
+interface IndexContents {
+  tickets: IndexedTicket[];
+  postings: string[];
+}
+
+function contentsOf(search: MiniSearch<TicketDocument>): IndexContents {
+  // MiniSearch's own serialisation, with its internal short ids mapped back to ticket ids.
+  const json = search.toJSON();
+  const idOf = new Map(Object.entries(json.documentIds).map(([short, id]) => [short, id as string]));
+  const tickets = Object.entries(json.storedFields)
+    .filter(([short]) => idOf.has(short))
+    .map(([short, stored]) => ({ id: idOf.get(short)!, ...stored } as IndexedTicket))
+    .sort((a, b) => a.id < b.id ? -1 : 1);
+  const postings: string[] = [];
+  for (const [term, byField] of json.index) {
+    for (const [field, byDoc] of Object.entries(byField)) {
+      for (const [short, frequency] of Object.entries(byDoc as Record<string, number>)) {
+        if (idOf.has(short)) {
+          postings.push(`${term}\t${FIELDS[Number(field)]}\t${idOf.get(short)}\t${frequency}`);
         }
       }
     }
-    return { tickets, postings: postings.sort() };
   }
+  return { tickets, postings: postings.sort() };
 }
