@@ -270,11 +270,6 @@ export async function postMessage(
   return message;
 }
 
-/** Resolves once the search index holds the whole store (it builds in the background at start-up). */
-export function searchReady(h: Helpdesk): Promise<void> {
-  return indexes.get(h)!.ready();
-}
-
 /**
  * Compares the search index with a fresh build from the store after the writes in flight; equal means
  * every query answers alike.
