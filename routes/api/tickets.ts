@@ -11,7 +11,8 @@ import {
   similarTickets,
   viewTicket,
 } from "../../lib/helpdesk.ts";
-import { HelpdeskError, NotFoundError } from "../../lib/errors.ts";
+import { HelpdeskError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { NOT_UTF8, queryParamIsUtf8 } from "../query_encoding.ts";
 import {
   categorySchema,
   newMessageSchema,
@@ -140,11 +141,14 @@ export function ticketsApi(h: Helpdesk) {
           }),
           "a page",
         ),
-        400: badRequest("a bad status, category, limit or cursor"),
+        400: badRequest(
+          "a bad status, category, limit, cursor or q (empty, too long, no letters, not UTF-8)",
+        ),
       },
     }),
     async (c) => {
       const { q, ...query } = c.req.valid("query");
+      if (!queryParamIsUtf8(c.req.url, "q")) throw new ValidationError(NOT_UTF8, "q");
       if (q !== undefined) {
         const found = await searchTickets(h, c.get("role"), { ...query, q, limit: query.limit ?? 50 });
         const tickets = found.matches.map((match) => ticketWire(match.ticket));
@@ -175,10 +179,13 @@ export function ticketsApi(h: Helpdesk) {
       },
       responses: {
         200: json(z.object({ tickets: z.array(TicketSchema).max(5) }), "the most similar tickets"),
-        400: badRequest("a text that is missing, empty or too long"),
+        400: badRequest("a text that is missing, empty, too long or not UTF-8"),
       },
     }),
     async (c) => {
+      if (!queryParamIsUtf8(c.req.url, "text")) {
+        throw new ValidationError("The text is not valid UTF-8; type it again.", "text");
+      }
       const tickets = await similarTickets(h, c.get("role"), c.req.valid("query").text);
       return c.json({ tickets: tickets.map(ticketWire) }, 200);
     },

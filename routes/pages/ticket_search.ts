@@ -4,6 +4,7 @@ import type { Ticket } from "../../lib/data/mod.ts";
 import { type Helpdesk, searchTickets, type TicketMatch } from "../../lib/helpdesk.ts";
 import type { Role, Status } from "../../lib/data/types.ts";
 import { firstIssue, searchQuerySchema } from "../../lib/schemas.ts";
+import { NOT_UTF8 } from "../query_encoding.ts";
 
 /** The page's search: what to show in the field, a refusal to show beside it, or the tickets found. */
 interface PageSearch {
@@ -21,9 +22,11 @@ export async function searchOnPage(
   h: Helpdesk,
   role: Role,
   raw: string | undefined,
+  utf8: boolean,
   filters: { status?: Status; category?: Category; cursor?: string; limit: number },
 ): Promise<PageSearch> {
   if (raw === undefined || raw.trim() === "") return { q: "", error: null, found: null };
+  if (!utf8) return { q: "", error: NOT_UTF8, found: null };
   const parsed = searchQuerySchema.safeParse(raw);
   if (!parsed.success) return { q: raw, error: firstIssue(parsed.error).message, found: null };
   const { matches, cursor } = await searchTickets(h, role, { ...filters, q: parsed.data });

@@ -10,6 +10,7 @@ import { browseTickets, fileTicket, type Helpdesk, needsCategoryCheck } from "..
 import { SearchResults } from "../../components/SearchResults.tsx";
 import SimilarTickets from "../../islands/SimilarTickets.tsx";
 import { searchOnPage } from "./ticket_search.ts";
+import { queryParamIsUtf8 } from "../query_encoding.ts";
 import {
   categorySchema,
   firstIssue,
@@ -69,7 +70,7 @@ export function ticketListPages(h: Helpdesk) {
       const role = c.get("role");
       const filters = filtersSchema.parse(c.req.query());
       const status = role === "reporter" && filters.status === "closed" ? undefined : filters.status;
-      const search = await searchOnPage(h, role, c.req.query("q"), {
+      const search = await searchOnPage(h, role, c.req.query("q"), queryParamIsUtf8(c.req.url, "q"), {
         status,
         category: filters.category,
         cursor: filters.cursor,
