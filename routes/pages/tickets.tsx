@@ -99,7 +99,9 @@ export function ticketListPages(h: Helpdesk) {
             <div>
               <h1>{isStaff ? "All tickets" : "Open tickets"}</h1>
               <p class="muted">
-                {isStaff
+                {search.found
+                  ? `Tickets with every word of “${search.q}”, best match first.`
+                  : isStaff
                   ? "Every ticket on campus, newest first."
                   : "Open and active tickets on campus, newest first. Closed tickets are archived."}
               </p>
