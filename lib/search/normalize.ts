@@ -46,21 +46,17 @@ export function typosAllowed(term: string): number {
   return term.length >= 9 ? 2 : term.length >= 5 ? 1 : 0;
 }
 
-// Words that say nothing about which problem a text describes. Similar-ticket queries skip them; a search skips
-// them only beside other words ("the door" looks for "door"), so a search for "the" alone still finds it.
+// Words that say nothing about which problem a text describes, nor which ticket it is: function words, and the
+// politeness of nearly every thread ("thanks", "please"). They are not indexed at all: a search for "the door"
+// looks for "door", and the index is about half as big and quick to build.
 const STOP_WORDS = new Set(
   ("a an and are as at be been but by can could did do does for from had has have he her hi hello help " +
     "helpdesk i if in into is it its me my no not of on or our please so that the their them then there " +
     "these they this to too up us very was we were what when where which who will with would you your " +
-    "since again still also just now any some all").split(" "),
+    "since again still also just now any some all thanks thank thx ok okay dear regards cheers").split(" "),
 );
 
-/** Tells whether a term is a stop word, one that says nothing about a problem. */
-export function isStopWord(term: string): boolean {
-  return STOP_WORDS.has(term);
-}
-
-/** The terms of a text that say something about its problem, for finding similar tickets. */
+/** The terms of a text that say something about its problem: what is indexed and searched for. */
 export function contentTermsOf(text: string): string[] {
   return termsOf(text).filter((term) => !STOP_WORDS.has(term) && (term.length > 1 || /\d/.test(term)));
 }

@@ -17,7 +17,7 @@ import {
   type Status,
   type Ticket,
 } from "../data/mod.ts";
-import { contentTermsOf, isStopWord, termsOf, typosAllowed } from "./normalize.ts";
+import { contentTermsOf, typosAllowed } from "./normalize.ts";
 
 /** The text fields of a ticket document; `notes` holds internal notes, which only staff search. */
 export type SearchField = "description" | "messages" | "notes";
@@ -63,10 +63,10 @@ function newMiniSearch(): MiniSearch<TicketDocument> {
   return new MiniSearch<TicketDocument>({
     fields: FIELDS,
     storeFields: ["status", "category"],
-    tokenize: termsOf,
-    // termsOf already folded every term; queries go through the same tokenizer.
+    tokenize: contentTermsOf,
+    // contentTermsOf already folded every term; queries arrive as those terms, joined by spaces.
     processTerm: (term) => term,
-    searchOptions: { processTerm: (term) => term },
+    searchOptions: { tokenize: (query) => query.split(" "), processTerm: (term) => term },
   });
 }
 
@@ -195,14 +195,12 @@ export class TicketIndex {
 
   /**
    * Tickets that contain every word of the query, each as a prefix or within a few typos, best first
-   * (BM25, description counted double); stop words count only when the query has nothing else. An empty
-   * result when the query has no words.
+   * (BM25, description counted double). Stop words are not indexed, so they are left out of the query; a
+   * query of nothing else finds nothing.
    */
   async search(query: string, options: SearchOptions): Promise<SearchHit[]> {
     await this.#catchUp();
-    const all = termsOf(query);
-    const content = all.filter((term) => !isStopWord(term));
-    const terms = content.length > 0 ? content : all;
+    const terms = contentTermsOf(query);
     if (terms.length === 0) return [];
     return this.#search.search(terms.join(" "), {
       fields: [...options.fields],
