@@ -19,8 +19,8 @@ import { rssMb } from "./stream_bench.ts";
 
 const SERVER = new URL("../routes/server.ts", import.meta.url).pathname;
 
-/** Queries as people type them: words, prefixes, typos, several words; some match little, some a lot. */
-const QUERIES = [
+/** Queries as people type them (also used by bench/search_libraries_bench.ts): words, prefixes, typos, several words; some match little, some a lot. */
+export const QUERIES = [
   "projector",
   "wifi",
   "heating",
