@@ -69,10 +69,11 @@ function miniSearch(): Engine {
 
 function flexSearch(): Engine {
   // deno-lint-ignore no-explicit-any -- FlexSearch's typings do not describe Document options of 0.8.
-  const index = new (FlexSearch as any).Document({
+  const flex = FlexSearch as any;
+  const index = new flex.Document({
     document: { id: "id", index: ["description", "messages"] },
     tokenize: "forward",
-    encoder: new (FlexSearch as any).Encoder({ normalize: false }),
+    encoder: new flex.Encoder({ normalize: false }),
   });
   return {
     name: "FlexSearch 0.8.212",
