@@ -341,6 +341,19 @@ export async function searchTickets(
 const SIMILAR_LIMIT = 5;
 
 /**
+ * Like `similarTickets`, but null at once while the search index is still being built at start-up, for a
+ * page that would rather leave the list out than keep the person waiting.
+ */
+export function similarTicketsIfReady(
+  h: Helpdesk,
+  role: Role,
+  text: string,
+  exceptId?: string,
+): Promise<Ticket[] | null> {
+  return indexes.get(h)!.built ? similarTickets(h, role, text, exceptId) : Promise.resolve(null);
+}
+
+/**
  * Up to five open or active tickets the role may see whose descriptions are most like `text`, most alike
  * first, leaving out the ticket `exceptId` (the one being looked at).
  */

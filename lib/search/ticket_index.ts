@@ -127,6 +127,12 @@ async function buildFrom(db: Db): Promise<MiniSearch<TicketDocument>> {
   return search;
 }
 
+/** Tells whether an error says the store was closed under a running read. */
+function isClosed(error: unknown): boolean {
+  return error instanceof Deno.errors.BadResource ||
+    (error instanceof TypeError && /database is closed/i.test(error.message));
+}
+
 /** How long to wait before building again after a failed build (the store could not be read). */
 const REBUILD_DELAY_MS = 1000;
 
@@ -147,8 +153,14 @@ export class TicketIndex {
       for (;;) {
         try {
           this.#search = await buildFrom(db);
+          this.#built = true;
           return;
         } catch (error) {
+          // A store closed meanwhile (the process is stopping) will not come back: searches say so.
+          if (isClosed(error)) {
+            this.#failure = error;
+            return;
+          }
           console.error("search index: building from the store failed, trying again:", error);
           await new Promise((resolve) => setTimeout(resolve, REBUILD_DELAY_MS));
         }
@@ -156,9 +168,17 @@ export class TicketIndex {
     })();
   }
 
-  /** Resolves once the index holds the whole store. */
+  #built = false;
+  #failure: unknown = null;
+
+  /** Resolves once the index holds the whole store (or the store closed before it could). */
   ready(): Promise<void> {
     return this.#ready;
+  }
+
+  /** Tells whether the start-up build is done, for pages that would rather show nothing than wait for it. */
+  get built(): boolean {
+    return this.#built;
   }
 
   /**
@@ -167,7 +187,12 @@ export class TicketIndex {
    * always sees the last commit. A failed read leaves the ticket marked stale; the next search retries it.
    */
   refresh(id: string): Promise<void> {
-    const previous = this.#queues.get(id) ?? this.#ready;
+    // During the start-up build a write need not wait: the ticket is re-read once the build is done.
+    if (!this.#built) {
+      this.#stale.add(id);
+      return Promise.resolve();
+    }
+    const previous = this.#queues.get(id) ?? Promise.resolve();
     const next = previous.then(async () => {
       try {
         const ticket = await getTicket(this.db, id);
@@ -187,9 +212,12 @@ export class TicketIndex {
     return next;
   }
 
-  /** Re-reads every ticket whose refresh failed, before a search answers. */
+  /** Waits for the build, then re-reads every ticket changed during it or whose refresh failed. */
   async #catchUp(): Promise<void> {
     await this.#ready;
+    if (!this.#built) {
+      throw new Error("the search index could not be built: the store closed", { cause: this.#failure });
+    }
     if (this.#stale.size > 0) await Promise.all([...this.#stale].map((id) => this.refresh(id)));
   }
 

@@ -15,7 +15,7 @@ import {
   needsCategoryCheck,
   postMessage,
   readThread,
-  similarTickets,
+  similarTicketsIfReady,
   type TicketChange,
   viewTicket,
 } from "../../lib/helpdesk.ts";
@@ -94,7 +94,7 @@ async function showTicket(h: Helpdesk, c: Context<RolePageEnv>, id: string, stat
   const ticket = await viewTicket(h, role, id);
   const messages = await readThread(h, role, id);
   // Staff see the open tickets that may be the same problem; reporters find theirs while filing.
-  const similar = role === "helpdesk" ? await similarTickets(h, role, ticket.description, id) : null;
+  const similar = role === "helpdesk" ? await similarTicketsIfReady(h, role, ticket.description, id) : null;
   return sendPage(
     c,
     <TicketPage ticket={ticket} messages={messages} similar={similar} c={c} state={state} />,
