@@ -226,3 +226,28 @@ Deno.test("[similar pages] the staff ticket page lists similar open tickets but 
     t.close();
   }
 });
+
+Deno.test("[search] a reporter's search finds their own closed tickets, never anyone else's; q takes no sort, waiting or mine", async () => {
+  const t = await testApp();
+  try {
+    const key = { "x-helpdesk-reporter-key": "k".repeat(43) };
+    const filed = await api(t.app, "reporter", "POST", "/tickets", {
+      description: "The projector in D101 hums loudly",
+    }, key);
+    const own = await filed.json();
+    const other = await file(t.app, "The projector in D102 hums loudly too");
+    await close(t.app, own.id);
+    await close(t.app, other.id);
+    const mine = await (await api(t.app, "reporter", "GET", "/tickets?q=projector%20hums", undefined, key))
+      .json();
+    assert.deepEqual(ids(mine), [own.id]);
+    assert.deepEqual(ids((await search(t.app, "reporter", "q=projector%20hums")).body), []);
+    for (const extra of ["sort=updated", "waiting=helpdesk", "mine=true"]) {
+      const refused = await search(t.app, "reporter", `q=projector&${extra}`);
+      assert.equal(refused.status, 400, extra);
+      assert.equal(refused.body.field, "q");
+    }
+  } finally {
+    t.close();
+  }
+});
