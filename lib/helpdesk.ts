@@ -95,12 +95,35 @@ export async function viewTicket(h: Helpdesk, role: Role, id: string): Promise<T
 export function browseTickets(
   h: Helpdesk,
   role: Role,
-  query: { status?: Status; category?: Category; limit: number; cursor?: string },
+  query: {
+    /** One status, or "unclosed" for open and active together. */
+    status?: Status | "unclosed";
+    category?: Category;
+    limit: number;
+    cursor?: string;
+    /** Only tickets opened at or after this time (ms). */
+    openedAfter?: number;
+    /** Only tickets opened before this time (ms). */
+    openedBefore?: number;
+  },
 ): Promise<TicketPage> {
   const visible = visibleStatuses(role);
-  const statuses = query.status ? visible.filter((s) => s === query.status) : visible;
+  const statuses = query.status === "unclosed"
+    ? visible.filter((s) => s !== "closed")
+    : query.status
+    ? visible.filter((s) => s === query.status)
+    : visible;
   if (statuses.length === 0) return Promise.resolve({ tickets: [], cursor: null });
-  return h.listTickets({ statuses, category: query.category, limit: query.limit, cursor: query.cursor });
+  const opened = query.openedAfter !== undefined || query.openedBefore !== undefined
+    ? { after: query.openedAfter, before: query.openedBefore }
+    : undefined;
+  return h.listTickets({
+    statuses,
+    category: query.category,
+    limit: query.limit,
+    cursor: query.cursor,
+    opened,
+  });
 }
 
 /** A change to a ticket: any of its description, category and status. */

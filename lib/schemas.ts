@@ -101,6 +101,22 @@ export function unknownFieldError(options: UnknownFieldOptions = {}) {
 // A JSON body that is not an object (null, an array, a string) is refused with one message.
 const bodyError = unknownFieldError({ notObject: "The body must be a JSON object." });
 
+/** A status filter of a ticket list: one status, or "unclosed" for open and active together. */
+export const listStatusSchema = z.enum([...STATUSES, "unclosed"], {
+  error: `The status must be one of ${STATUSES.join(", ")} or unclosed (open and active).`,
+});
+
+/**
+ * A time bound of a ticket list (`openedAfter`, `openedBefore`): ISO 8601 with a zone (Z or ±hh:mm), as
+ * milliseconds.
+ */
+export function openedTimeSchema(name: string) {
+  return z.iso.datetime({
+    offset: true,
+    error: `Give ${name} as an ISO 8601 time with a zone, e.g. ${name}=2026-03-01T00:00:00Z`,
+  }).transform((iso) => Date.parse(iso));
+}
+
 /** Body of a new ticket. */
 export const newTicketSchema = z.strictObject({ description: ticketDescriptionSchema }, { error: bodyError });
 

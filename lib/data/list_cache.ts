@@ -17,7 +17,13 @@ export function createTicketLister(db: Db, capacity = 256): TicketLister {
   return async (query) => {
     // Read the counter before the lists: a page read after a later change is only fresher than its stamp.
     const changes = (await db.kv.get<Deno.KvU64>(keys.ticketChanges())).value?.value ?? 0n;
-    const id = JSON.stringify([query.statuses, query.category ?? null, query.limit, query.cursor ?? null]);
+    const id = JSON.stringify([
+      query.statuses,
+      query.category ?? null,
+      query.limit,
+      query.cursor ?? null,
+      query.opened ?? null,
+    ]);
     const hit = pages.get(id);
     pages.delete(id);
     if (hit && hit.changes === changes) {

@@ -12,9 +12,10 @@ import {
 import { HelpdeskError, NotFoundError } from "../../lib/errors.ts";
 import {
   categorySchema,
+  listStatusSchema,
   newMessageSchema,
   newTicketSchema,
-  statusSchema,
+  openedTimeSchema,
   ticketIdSchema,
   ticketPatchSchema,
 } from "../../lib/schemas.ts";
@@ -54,12 +55,20 @@ const roleHeader = z.object({
 const idParam = z.object({ id: z.string().describe("ticket id (ULID)") });
 
 const listQuery = z.object({
-  status: statusSchema.optional().describe("only tickets with this status (reporters never see closed ones)"),
+  status: listStatusSchema.optional().describe(
+    "only tickets with this status, or unclosed for open and active together (reporters never see closed ones)",
+  ),
   category: categorySchema.optional().describe("only tickets in this category"),
   limit: z.string().regex(/^\d{1,3}$/, "limit must be a whole number from 1 to 100").transform(Number)
     .pipe(z.number().int().min(1, "limit must be at least 1").max(100, "limit must be at most 100"))
     .optional().describe("tickets per page, a whole number from 1 to 100; 50 when not given"),
   cursor: ticketIdSchema.optional().describe("the cursor of the previous page"),
+  openedAfter: openedTimeSchema("openedAfter").optional().describe(
+    "only tickets opened at or after this ISO 8601 time (with Z or an offset)",
+  ),
+  openedBefore: openedTimeSchema("openedBefore").optional().describe(
+    "only tickets opened before this ISO 8601 time (with Z or an offset)",
+  ),
 });
 
 /** Parses an If-Match value (quoted, weak or bare) into a version. */
@@ -132,7 +141,7 @@ export function ticketsApi(h: Helpdesk) {
           }),
           "a page",
         ),
-        400: badRequest("a bad status, category, limit or cursor"),
+        400: badRequest("a bad status, category, limit, cursor, openedAfter or openedBefore"),
       },
     }),
     async (c) => {

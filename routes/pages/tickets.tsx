@@ -10,11 +10,13 @@ import { browseTickets, fileTicket, type Helpdesk, needsCategoryCheck } from "..
 import {
   categorySchema,
   firstIssue,
-  statusSchema,
+  listStatusSchema,
+  openedTimeSchema,
   ticketDescriptionSchema,
   ticketIdSchema,
 } from "../../lib/schemas.ts";
 import { MAX_TEXT } from "../../lib/limits.ts";
+import { ValidationError } from "../../lib/errors.ts";
 import { STATUS_LABELS } from "../../components/Badges.tsx";
 import type { RolePageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
@@ -22,10 +24,32 @@ import { sendPage } from "./render.tsx";
 const PAGE_SIZE = 25;
 
 const filtersSchema = z.object({
-  status: statusSchema.optional().catch(undefined),
+  status: listStatusSchema.optional().catch(undefined),
   category: categorySchema.optional().catch(undefined),
   cursor: ticketIdSchema.optional().catch(undefined),
 });
+
+/** The opening-time bounds of a list (`openedAfter`, `openedBefore`), refusing a bad one by name (400). */
+function openedBounds(after: string | undefined, before: string | undefined) {
+  const bounds: { openedAfter?: number; openedBefore?: number } = {};
+  const params: Record<string, string> = {};
+  for (const [name, raw] of [["openedAfter", after], ["openedBefore", before]] as const) {
+    if (raw === undefined || raw === "") continue;
+    const parsed = openedTimeSchema(name).safeParse(raw);
+    if (!parsed.success) throw new ValidationError(firstIssue(parsed.error).message, name);
+    bounds[name] = parsed.data;
+    params[name] = raw;
+  }
+  const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+  const label = bounds.openedAfter !== undefined && bounds.openedBefore !== undefined
+    ? `Opened from ${iso(bounds.openedAfter)} to before ${iso(bounds.openedBefore)}.`
+    : bounds.openedAfter !== undefined
+    ? `Opened at or after ${iso(bounds.openedAfter)}.`
+    : bounds.openedBefore !== undefined
+    ? `Opened before ${iso(bounds.openedBefore)}.`
+    : null;
+  return { bounds, params, label };
+}
 
 function NewTicketForm(props: { draft?: string; error?: string | null }) {
   return (
@@ -64,17 +88,21 @@ export function ticketListPages(h: Helpdesk) {
       const role = c.get("role");
       const filters = filtersSchema.parse(c.req.query());
       const status = role === "reporter" && filters.status === "closed" ? undefined : filters.status;
+      // Links from the dashboard carry opening-time bounds; a bad one is refused by name, not ignored.
+      const opened = openedBounds(c.req.query("openedAfter"), c.req.query("openedBefore"));
       const page = await browseTickets(h, role, {
         status,
         category: filters.category,
         cursor: filters.cursor,
         limit: PAGE_SIZE,
+        ...opened.bounds,
       });
       const isStaff = role === "helpdesk";
       const next = page.cursor
         ? `/tickets?${new URLSearchParams({
           ...(status ? { status } : {}),
           ...(filters.category ? { category: filters.category } : {}),
+          ...opened.params,
           cursor: page.cursor,
         })}`
         : null;
@@ -101,6 +129,9 @@ export function ticketListPages(h: Helpdesk) {
                 {statusChoices.map((s) => (
                   <option value={s} selected={s === status}>{STATUS_LABELS[s]}</option>
                 ))}
+                {isStaff && (
+                  <option value="unclosed" selected={status === "unclosed"}>Open and active</option>
+                )}
               </select>
             </div>
             <div class="field field--inline">
@@ -112,8 +143,16 @@ export function ticketListPages(h: Helpdesk) {
                 ))}
               </select>
             </div>
+            {Object.entries(opened.params).map(([name, value]) => (
+              <input type="hidden" name={name} value={value} />
+            ))}
             <button type="submit" class="button button--secondary">Filter</button>
           </form>
+          {opened.label && (
+            <p class="muted opened-filter">
+              {opened.label} <a href="/tickets">Show all tickets</a>
+            </p>
+          )}
           {page.tickets.length === 0
             ? (
               <div class="empty">
