@@ -91,6 +91,11 @@ export async function viewTicket(h: Helpdesk, role: Role, id: string): Promise<T
   return ticket;
 }
 
+/** The campus time zone the helpdesk's analytics count days and months in. */
+export function timeZoneOf(h: Helpdesk): string {
+  return stores.get(h)!.timeZone;
+}
+
 /** Lists the tickets a role may see, newest first, optionally filtered. */
 export function browseTickets(
   h: Helpdesk,

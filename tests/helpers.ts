@@ -27,6 +27,7 @@ export const FAKE_MANIFEST = {
     LiveThread: "/static/build/LiveThread-test.js",
     TicketSummary: "/static/build/TicketSummary-test.js",
     AnalyticsChart: "/static/build/AnalyticsChart-test.js",
+    AnalysisSwitch: "/static/build/AnalysisSwitch-test.js",
   },
 };
 
