@@ -21,6 +21,17 @@ function serve(app: { fetch: (req: Request) => Response | Promise<Response> }) {
   return { server, url: `http://127.0.0.1:${server.addr.port}` };
 }
 
+/** Waits until every chart on the page has drawn at least one bar or dot with a size. */
+async function chartsDrawn(page: Page) {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll(".chart")].every((chart) =>
+      [...chart.querySelectorAll("rect.bar, circle")].some((shape) =>
+        Number(shape.getAttribute("height") ?? shape.getAttribute("r")) > 0
+      )
+    )
+  );
+}
+
 async function axe(page: Page, label: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(violations.map((v) => `${v.id}: ${v.help} (${v.nodes[0]?.target})`), [], label);
@@ -67,8 +78,10 @@ Deno.test(
       await page.locator(".overview-card .chart svg").nth(3).waitFor();
       assert.equal(await page.locator(".overview-card .chart svg").count(), 4);
       await axe(page, "overview");
+      await chartsDrawn(page);
       await page.screenshot({ path: `${SCREENSHOT_DIR}dashboard-overview-desktop.png`, fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
+      await chartsDrawn(page);
       await page.screenshot({ path: `${SCREENSHOT_DIR}dashboard-overview-phone.png`, fullPage: true });
       await axe(page, "overview on a phone");
       await page.setViewportSize({ width: 1280, height: 900 });
@@ -89,6 +102,7 @@ Deno.test(
         assert.ok(await page.locator("table.data-table tbody tr").count() > 0, name);
         await axe(page, `${name} detail`);
       }
+      await chartsDrawn(page);
       await page.screenshot({ path: `${SCREENSHOT_DIR}dashboard-detail-desktop.png`, fullPage: true });
 
       // Switching analysis redraws at once: no "Show analysis" click, and the old answer is gone at once.
@@ -127,6 +141,7 @@ Deno.test(
       const chartTop = (await page.locator(".dashboard__result").boundingBox())!.y;
       const formTop = (await page.locator("#dashboard-form").boundingBox())!.y;
       assert.ok(chartTop < formTop, `chart at ${chartTop}, form at ${formTop}`);
+      await chartsDrawn(page);
       await page.screenshot({ path: `${SCREENSHOT_DIR}dashboard-detail-phone.png`, fullPage: true });
       await page.setViewportSize({ width: 1280, height: 900 });
 
