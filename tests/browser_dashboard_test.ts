@@ -45,11 +45,19 @@ Deno.test(
     const kv = await Deno.openKv(":memory:");
     await fillTickets(await openStore({ kv }), 400, Date.now() - 60_000);
     const db = await openStore({ kv }, { readOnly: true });
+    const backlogApp = createBacklogService(db);
+    let backlogDelayMs = 0;
     const services = {
       unclosed: serve(createUnclosedService(db)),
       resolutionTime: serve(createResolutionTimeService(db)),
       activeByCategory: serve(createActiveByCategoryService(db)),
-      backlog: serve(createBacklogService(db)),
+      // The backlog service can be slowed down, to look at the page while an answer is on its way.
+      backlog: serve({
+        fetch: async (req: Request) => {
+          await new Promise((resolve) => setTimeout(resolve, backlogDelayMs));
+          return backlogApp.fetch(req);
+        },
+      }),
     };
     const web = await startWebApp({
       kv,
@@ -105,9 +113,22 @@ Deno.test(
       await chartsDrawn(page);
       await page.screenshot({ path: `${SCREENSHOT_DIR}dashboard-detail-desktop.png`, fullPage: true });
 
-      // Switching analysis redraws at once: no "Show analysis" click, and the old answer is gone at once.
-      await page.getByRole("radio", { name: "Backlog trend" }).click();
+      // Switching analysis redraws at once: no "Show analysis" click, and the old answer is gone at once —
+      // even while the new one is still on its way (held back here for a second).
+      backlogDelayMs = 1500;
+      // Clicked and looked at from the page itself, in one go: the answer region as the click leaves it.
+      const during = await page.evaluate(() => {
+        (document.querySelector('input[name="analysis"][value="backlog"]') as HTMLInputElement).click();
+        const region = document.getElementById("dashboard-result")!;
+        return { text: region.textContent, tables: region.querySelectorAll("table, svg").length };
+      });
+      assert.deepEqual(
+        during,
+        { text: "Loading Backlog trend…", tables: 0 },
+        "the old answer is gone at once",
+      );
       await page.waitForURL(/analysis=backlog/);
+      backlogDelayMs = 0;
       await page.locator(".chart svg").first().waitFor();
       assert.match(
         await page.locator("#analysis-title").textContent() ?? "",
@@ -162,6 +183,21 @@ Deno.test(
       await page.waitForURL(/status=unclosed&openedAfter=/);
       assert.equal(await page.locator(".ticket-row").count(), Math.min(unclosed, 25));
       await axe(page, "filtered list");
+
+      // Without JavaScript the plain form does the same with its button.
+      const plain = await browser.newContext({ javaScriptEnabled: false });
+      await plain.addCookies([{ name: "helpdesk_role", value: "helpdesk", url: web.url }]);
+      const noJs = await plain.newPage();
+      await noJs.goto(web.url + "/dashboard?analysis=active");
+      await noJs.getByRole("radio", { name: "Resolution time" }).check();
+      await noJs.getByRole("button", { name: "Show analysis" }).click();
+      await noJs.waitForURL(/analysis=resolution/);
+      assert.match(
+        await noJs.locator("#analysis-title").textContent() ?? "",
+        /Resolution time by opening month/,
+      );
+      assert.ok(await noJs.locator("table.data-table tbody tr").count() > 0);
+      await plain.close();
 
       // One service down: its card says so, the other three still answer.
       await services.backlog.server.shutdown();
