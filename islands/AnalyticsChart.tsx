@@ -36,7 +36,6 @@ interface AnalyticsChartProps {
 
 interface FrappeChart {
   unbindWindowEvents?: () => void;
-  draw?: (onlyWidthChange?: boolean) => void;
 }
 
 /** The chart box; the chart itself appears once the browser runs the island. */
@@ -71,15 +70,6 @@ function AnalyticsChart(props: AnalyticsChartProps) {
         },
       },
     );
-    // frappe's first drawing of stacked bars in a narrow box can come out empty, while its redraw on a resize
-    // is right; so it redraws once the box has its size, and whenever the box's width changes.
-    let width = -1;
-    const observer = new ResizeObserver(([entry]) => {
-      if (Math.round(entry.contentRect.width) === width) return;
-      width = Math.round(entry.contentRect.width);
-      chart.draw?.(true);
-    });
-    observer.observe(parent);
     // frappe marks each bar and dot with its label's index; a click on one follows that label's link.
     // (frappe's own "navigable" mode throws on stacked bars, so it stays off.)
     const onClick = (event: Event) => {
@@ -92,7 +82,6 @@ function AnalyticsChart(props: AnalyticsChartProps) {
     parent.addEventListener("click", onClick);
     if (links.some(Boolean)) parent.classList.add("chart--links");
     return () => {
-      observer.disconnect();
       parent.removeEventListener("click", onClick);
       chart.unbindWindowEvents?.();
     };

@@ -21,7 +21,10 @@ function serve(app: { fetch: (req: Request) => Response | Promise<Response> }) {
   return { server, url: `http://127.0.0.1:${server.addr.port}` };
 }
 
-/** Waits until every chart on the page has drawn at least one bar or dot with a size. */
+/**
+ * Waits until every chart on the page has drawn at least one bar or dot with a size: frappe draws its data
+ * a moment after the chart appears.
+ */
 async function chartsDrawn(page: Page) {
   await page.waitForFunction(() =>
     [...document.querySelectorAll(".chart")].every((chart) =>
@@ -106,7 +109,7 @@ Deno.test(
         await page.getByRole("link", { name: `Details: ${name}` }).click();
         await page.locator("#analysis-title").waitFor();
         assert.match(await page.locator("#analysis-title").textContent() ?? "", title, name);
-        await page.locator(".chart svg").first().waitFor();
+        await chartsDrawn(page);
         assert.ok(await page.locator("table.data-table tbody tr").count() > 0, name);
         await axe(page, `${name} detail`);
       }
