@@ -96,6 +96,8 @@ const SIMILAR_CANDIDATES = 50;
 interface SearchOptions {
   fields: readonly SearchField[];
   accept: (ticket: IndexedTicket) => boolean;
+  /** Only open and active tickets can be accepted: search the smaller index of those alone. */
+  unclosedOnly?: boolean;
 }
 
 /** Documents added per step of a build; the build yields to waiting requests between steps. */
@@ -105,7 +107,26 @@ const BUILD_STEP = 500;
  * Reads the whole store into a fresh MiniSearch. Tickets and threads are read at once in two ordered passes
  * (the store serves both in parallel), then indexed a step at a time, so pages keep answering meanwhile.
  */
-async function buildFrom(db: Db): Promise<MiniSearch<TicketDocument>> {
+/**
+ * The two MiniSearch indexes of a store: every ticket, and the unclosed ones again on their own, which is
+ * all that similar-ticket lookups may return — a seventh of the documents to score on a store mostly closed.
+ */
+interface Indexes {
+  all: MiniSearch<TicketDocument>;
+  unclosed: MiniSearch<TicketDocument>;
+}
+
+function newIndexes(): Indexes {
+  return { all: newMiniSearch(), unclosed: newMiniSearch() };
+}
+
+/** Adds a ticket's document to the indexes it belongs in. */
+function addTo(indexes: Indexes, documents: TicketDocument[]) {
+  indexes.all.addAll(documents);
+  indexes.unclosed.addAll(documents.filter((d) => d.status !== "closed"));
+}
+
+async function buildFrom(db: Db): Promise<Indexes> {
   const [tickets, threads] = await Promise.all([
     Array.fromAsync(allTickets(db)),
     (async () => {
@@ -118,13 +139,13 @@ async function buildFrom(db: Db): Promise<MiniSearch<TicketDocument>> {
       return byTicket;
     })(),
   ]);
-  const search = newMiniSearch();
+  const indexes = newIndexes();
   for (let at = 0; at < tickets.length; at += BUILD_STEP) {
     // A thread whose ticket is missing (verify reports it) is simply not indexed.
-    search.addAll(tickets.slice(at, at + BUILD_STEP).map((t) => documentOf(t, threads.get(t.id) ?? [])));
+    addTo(indexes, tickets.slice(at, at + BUILD_STEP).map((t) => documentOf(t, threads.get(t.id) ?? [])));
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  return search;
+  return indexes;
 }
 
 /** Tells whether an error says the store was closed under a running read. */
@@ -138,7 +159,7 @@ const REBUILD_DELAY_MS = 1000;
 
 /** The search index of one store. */
 export class TicketIndex {
-  #search = newMiniSearch();
+  #indexes = newIndexes();
   #ready: Promise<void>;
   #queues = new Map<string, Promise<void>>();
   #stale = new Set<string>();
@@ -152,7 +173,7 @@ export class TicketIndex {
     this.#ready = (async () => {
       for (;;) {
         try {
-          this.#search = await buildFrom(db);
+          this.#indexes = await buildFrom(db);
           this.#built = true;
           return;
         } catch (error) {
@@ -197,8 +218,10 @@ export class TicketIndex {
       try {
         const ticket = await getTicket(this.db, id);
         const thread = ticket ? await listMessages(this.db, id) : [];
-        if (this.#search.has(id)) this.#search.discard(id);
-        if (ticket) this.#search.add(documentOf(ticket, thread));
+        for (const index of [this.#indexes.all, this.#indexes.unclosed]) {
+          if (index.has(id)) index.discard(id);
+        }
+        if (ticket) addTo(this.#indexes, [documentOf(ticket, thread)]);
         this.#stale.delete(id);
       } catch (error) {
         this.#stale.add(id);
@@ -230,7 +253,8 @@ export class TicketIndex {
     await this.#catchUp();
     const terms = contentTermsOf(query);
     if (terms.length === 0) return [];
-    return this.#search.search(terms.join(" "), {
+    const index = options.unclosedOnly ? this.#indexes.unclosed : this.#indexes.all;
+    return index.search(terms.join(" "), {
       fields: [...options.fields],
       combineWith: "AND",
       prefix: true,
@@ -248,11 +272,11 @@ export class TicketIndex {
     await this.#catchUp();
     const terms = contentTermsOf(text);
     if (terms.length === 0) return [];
-    return this.#search.search(terms.join(" "), {
+    return this.#indexes.unclosed.search(terms.join(" "), {
       fields: ["description"],
       combineWith: "OR",
-      prefix: (term) => term.length >= 5,
-      fuzzy: (term) => typosAllowed(term),
+      prefix: false,
+      fuzzy: (term) => term.length >= 8 ? 1 : 0,
       filter: (result) => options.accept(result as unknown as IndexedTicket),
     }).slice(0, SIMILAR_CANDIDATES).map(hitOf).sort(byRank).slice(0, options.limit);
   }
@@ -265,7 +289,7 @@ export class TicketIndex {
   async contents(): Promise<IndexContents> {
     await this.#catchUp();
     await Promise.all(this.#queues.values());
-    return contentsOf(this.#search);
+    return contentsOf(this.#indexes);
   }
 
   /**
@@ -290,7 +314,17 @@ interface IndexContents {
   postings: string[];
 }
 
-function contentsOf(search: MiniSearch<TicketDocument>): IndexContents {
+/** Both indexes' contents, the unclosed one's lines marked as such. */
+function contentsOf(indexes: Indexes): IndexContents {
+  const all = contentsOfOne(indexes.all);
+  const unclosed = contentsOfOne(indexes.unclosed);
+  return {
+    tickets: [...all.tickets, ...unclosed.tickets.map((t) => ({ ...t, id: `unclosed:${t.id}` }))],
+    postings: [...all.postings, ...unclosed.postings.map((p) => `unclosed:${p}`)],
+  };
+}
+
+function contentsOfOne(search: MiniSearch<TicketDocument>): IndexContents {
   // MiniSearch's own serialisation, with its internal short ids mapped back to ticket ids.
   const json = search.toJSON();
   const idOf = new Map(Object.entries(json.documentIds).map(([short, id]) => [short, id as string]));
