@@ -165,12 +165,13 @@ export class TicketIndex {
   #stale = new Set<string>();
 
   /**
-   * Starts building the index from the store in the background, so pages answer while it builds; searches
-   * and refreshes wait for it. A commit made during the build is refreshed after it, reading the store
-   * then, so it is never lost whether or not the build's pass saw it.
+   * Starts building the index from the store in the background (after `delayMs`), so pages answer while it
+   * builds; searches wait for it. A ticket written before the build is done is re-read from the store after
+   * it, so it is never lost whether or not the build's pass saw it.
    */
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, delayMs = 0) {
     this.#ready = (async () => {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       for (;;) {
         try {
           this.#indexes = await buildFrom(db);
