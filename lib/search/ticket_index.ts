@@ -226,6 +226,8 @@ export class TicketIndex {
         this.#stale.delete(id);
       } catch (error) {
         this.#stale.add(id);
+        // A store closed under the read means the process is stopping; nothing will search again.
+        if (isClosed(error)) return;
         console.error(`search index: ticket ${id} could not be re-read, retried on the next search:`, error);
       }
     });
