@@ -65,14 +65,17 @@ export function storeOf(h: Helpdesk): Db {
 /**
  * The one place that follows commits: every rule below that commits a change to a ticket, its description,
  * status or thread calls this after the commit succeeded, so the search index re-reads that ticket from the
- * store before the caller hears back.
+ * store before the caller hears back (during the start-up build: once the build is done).
  */
 async function committed(h: Helpdesk, id: string): Promise<void> {
   await indexes.get(h)!.refresh(id);
 }
 
 /** Builds the helpdesk on a store, teaching the classifier every stored staff correction. */
-export async function createHelpdesk(db: Db, options: { now?: () => Date } = {}): Promise<Helpdesk> {
+export async function createHelpdesk(
+  db: Db,
+  options: { now?: () => Date; searchIndexDelayMs?: number } = {},
+): Promise<Helpdesk> {
   const corrections = await listCorrections(db);
   const helpdesk: Helpdesk = {
     classifier: createClassifier(corrections),
@@ -80,13 +83,19 @@ export async function createHelpdesk(db: Db, options: { now?: () => Date } = {})
     listTickets: createTicketLister(db),
   };
   stores.set(helpdesk, db);
-  indexes.set(helpdesk, new TicketIndex(db));
+  indexes.set(helpdesk, new TicketIndex(db, options.searchIndexDelayMs));
   return helpdesk;
 }
 
+/**
+ * How long the web app's process waits before building the search index: long enough to answer the first
+ * pages after a start (a health check, the first visitor) before the build takes the CPU and the store.
+ */
+const SEARCH_INDEX_DELAY_MS = 300;
+
 /** Opens the configured store as its one writer and builds the helpdesk on it (the web app's process). */
 export async function openHelpdesk(config: Pick<Config, "kvPath" | "timeZone">): Promise<Helpdesk> {
-  return await createHelpdesk(await openStore(config));
+  return await createHelpdesk(await openStore(config), { searchIndexDelayMs: SEARCH_INDEX_DELAY_MS });
 }
 
 /** The statuses a role may see. */
@@ -466,7 +475,15 @@ export async function searchTickets(
     maySee(viewer, t.status, own.has(t.id)) &&
     (query.status === "unclosed" ? t.status !== "closed" : !query.status || t.status === query.status) &&
     (!query.category || t.category === query.category);
-  const hits = await indexes.get(h)!.search(query.q, { fields: searchFields(viewer.role), accept });
+  // When no closed ticket can be accepted, the index of unclosed tickets alone answers (far fewer to score):
+  // a status other than closed, or a reporter with no ticket of their own (who sees no closed ticket).
+  const unclosedOnly = (query.status !== undefined && query.status !== "closed") ||
+    (!visibleStatuses(viewer.role).includes("closed") && own.size === 0);
+  const hits = await indexes.get(h)!.search(query.q, {
+    fields: searchFields(viewer.role),
+    accept,
+    unclosedOnly,
+  });
   const start = query.cursor ? hits.findIndex((hit) => hit.id === query.cursor) + 1 : 0;
   // A cursor that no longer matches (its ticket changed) ends the list rather than starting it over.
   if (query.cursor && start === 0) return { matches: [], cursor: null };

@@ -9,9 +9,13 @@
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 const MARKS = /\p{M}+/gu;
 const SEPARATORS = /[^\p{L}\p{N}]+/u;
+// deno-lint-ignore no-control-regex
+const ASCII = /^[\u0000-\u007f]*$/;
 
 /** Folds one piece of text: NFKC, accents stripped, lower case (the case fold the index and queries share). */
 function foldText(text: string): string {
+  // ASCII is the same under NFKC and NFD and has no marks: most texts need only the case fold.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize("NFKC").normalize("NFD").replace(MARKS, "").toLowerCase().normalize("NFC");
 }
 

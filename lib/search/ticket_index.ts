@@ -96,6 +96,8 @@ const SIMILAR_CANDIDATES = 50;
 interface SearchOptions {
   fields: readonly SearchField[];
   accept: (ticket: IndexedTicket) => boolean;
+  /** Only open and active tickets can be accepted: search the smaller index of those alone. */
+  unclosedOnly?: boolean;
 }
 
 /** Documents added per step of a build; the build yields to waiting requests between steps. */
@@ -105,7 +107,41 @@ const BUILD_STEP = 500;
  * Reads the whole store into a fresh MiniSearch. Tickets and threads are read at once in two ordered passes
  * (the store serves both in parallel), then indexed a step at a time, so pages keep answering meanwhile.
  */
-async function buildFrom(db: Db): Promise<MiniSearch<TicketDocument>> {
+/**
+ * The two MiniSearch indexes of a store: every ticket, and the unclosed ones again on their own, which is
+ * all that similar-ticket lookups may return — a seventh of the documents to score on a store mostly closed.
+ */
+interface Indexes {
+  all: MiniSearch<TicketDocument>;
+  unclosed: MiniSearch<TicketDocument>;
+  /**
+   * Every document as it was indexed. MiniSearch removes a document exactly only when given it back; its
+   * `discard` leaves the old terms in the posting lists until a vacuum, which skews scores, so an index
+   * updated ticket by ticket would rank differently from a fresh build of the same store.
+   */
+  documents: Map<string, TicketDocument>;
+}
+
+function newIndexes(): Indexes {
+  return { all: newMiniSearch(), unclosed: newMiniSearch(), documents: new Map() };
+}
+
+/** Adds tickets' documents to the indexes they belong in. */
+function addTo(indexes: Indexes, documents: TicketDocument[]) {
+  indexes.all.addAll(documents);
+  indexes.unclosed.addAll(documents.filter((d) => d.status !== "closed"));
+  for (const document of documents) indexes.documents.set(document.id, document);
+}
+
+/** Removes a ticket's document from every index that holds it, exactly as it was added. */
+function removeFrom(indexes: Indexes, id: string) {
+  const document = indexes.documents.get(id);
+  if (!document) return;
+  for (const index of [indexes.all, indexes.unclosed]) if (index.has(id)) index.remove(document);
+  indexes.documents.delete(id);
+}
+
+async function buildFrom(db: Db): Promise<Indexes> {
   const [tickets, threads] = await Promise.all([
     Array.fromAsync(allTickets(db)),
     (async () => {
@@ -118,13 +154,13 @@ async function buildFrom(db: Db): Promise<MiniSearch<TicketDocument>> {
       return byTicket;
     })(),
   ]);
-  const search = newMiniSearch();
+  const indexes = newIndexes();
   for (let at = 0; at < tickets.length; at += BUILD_STEP) {
     // A thread whose ticket is missing (verify reports it) is simply not indexed.
-    search.addAll(tickets.slice(at, at + BUILD_STEP).map((t) => documentOf(t, threads.get(t.id) ?? [])));
+    addTo(indexes, tickets.slice(at, at + BUILD_STEP).map((t) => documentOf(t, threads.get(t.id) ?? [])));
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  return search;
+  return indexes;
 }
 
 /** Tells whether an error says the store was closed under a running read. */
@@ -138,21 +174,22 @@ const REBUILD_DELAY_MS = 1000;
 
 /** The search index of one store. */
 export class TicketIndex {
-  #search = newMiniSearch();
+  #indexes = newIndexes();
   #ready: Promise<void>;
   #queues = new Map<string, Promise<void>>();
   #stale = new Set<string>();
 
   /**
-   * Starts building the index from the store in the background, so pages answer while it builds; searches
-   * and refreshes wait for it. A commit made during the build is refreshed after it, reading the store
-   * then, so it is never lost whether or not the build's pass saw it.
+   * Starts building the index from the store in the background (after `delayMs`), so pages answer while it
+   * builds; searches wait for it. A ticket written before the build is done is re-read from the store after
+   * it, so it is never lost whether or not the build's pass saw it.
    */
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, delayMs = 0) {
     this.#ready = (async () => {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       for (;;) {
         try {
-          this.#search = await buildFrom(db);
+          this.#indexes = await buildFrom(db);
           this.#built = true;
           return;
         } catch (error) {
@@ -197,11 +234,13 @@ export class TicketIndex {
       try {
         const ticket = await getTicket(this.db, id);
         const thread = ticket ? await listMessages(this.db, id) : [];
-        if (this.#search.has(id)) this.#search.discard(id);
-        if (ticket) this.#search.add(documentOf(ticket, thread));
+        removeFrom(this.#indexes, id);
+        if (ticket) addTo(this.#indexes, [documentOf(ticket, thread)]);
         this.#stale.delete(id);
       } catch (error) {
         this.#stale.add(id);
+        // A store closed under the read means the process is stopping; nothing will search again.
+        if (isClosed(error)) return;
         console.error(`search index: ticket ${id} could not be re-read, retried on the next search:`, error);
       }
     });
@@ -230,7 +269,8 @@ export class TicketIndex {
     await this.#catchUp();
     const terms = contentTermsOf(query);
     if (terms.length === 0) return [];
-    return this.#search.search(terms.join(" "), {
+    const index = options.unclosedOnly ? this.#indexes.unclosed : this.#indexes.all;
+    return index.search(terms.join(" "), {
       fields: [...options.fields],
       combineWith: "AND",
       prefix: true,
@@ -248,11 +288,11 @@ export class TicketIndex {
     await this.#catchUp();
     const terms = contentTermsOf(text);
     if (terms.length === 0) return [];
-    return this.#search.search(terms.join(" "), {
+    return this.#indexes.unclosed.search(terms.join(" "), {
       fields: ["description"],
       combineWith: "OR",
-      prefix: (term) => term.length >= 5,
-      fuzzy: (term) => typosAllowed(term),
+      prefix: false,
+      fuzzy: (term) => term.length >= 8 ? 1 : 0,
       filter: (result) => options.accept(result as unknown as IndexedTicket),
     }).slice(0, SIMILAR_CANDIDATES).map(hitOf).sort(byRank).slice(0, options.limit);
   }
@@ -265,7 +305,7 @@ export class TicketIndex {
   async contents(): Promise<IndexContents> {
     await this.#catchUp();
     await Promise.all(this.#queues.values());
-    return contentsOf(this.#search);
+    return contentsOf(this.#indexes);
   }
 
   /**
@@ -290,7 +330,17 @@ interface IndexContents {
   postings: string[];
 }
 
-function contentsOf(search: MiniSearch<TicketDocument>): IndexContents {
+/** Both indexes' contents, the unclosed one's lines marked as such. */
+function contentsOf(indexes: Indexes): IndexContents {
+  const all = contentsOfOne(indexes.all);
+  const unclosed = contentsOfOne(indexes.unclosed);
+  return {
+    tickets: [...all.tickets, ...unclosed.tickets.map((t) => ({ ...t, id: `unclosed:${t.id}` }))],
+    postings: [...all.postings, ...unclosed.postings.map((p) => `unclosed:${p}`)],
+  };
+}
+
+function contentsOfOne(search: MiniSearch<TicketDocument>): IndexContents {
   // MiniSearch's own serialisation, with its internal short ids mapped back to ticket ids.
   const json = search.toJSON();
   const idOf = new Map(Object.entries(json.documentIds).map(([short, id]) => [short, id as string]));

@@ -213,3 +213,24 @@ Deno.test("[search] a commit made while the index builds is in it once the build
     db.kv.close();
   }
 });
+
+Deno.test("[search] a ticket re-indexed after a commit ranks as in a fresh build (its old terms are gone)", async () => {
+  const db = await memoryDb();
+  try {
+    const h = await createHelpdesk(db);
+    const a = (await fileTicket(h, { description: "projector projector" })).id;
+    await postMessage(h, "reporter", a, { text: "projector projector", authorName: null });
+    const b = (await fileTicket(h, { description: "projector projector" })).id;
+    const ticket = await viewTicket(h, "helpdesk", b);
+    await changeTicket(h, "helpdesk", b, { version: ticket.version }, { description: "projector projector" });
+    const fresh = await createHelpdesk(db);
+    for (const role of ["reporter", "helpdesk"] as const) {
+      const ranked = async (x: Helpdesk) =>
+        (await searchTickets(x, role, { q: "projector", limit: 10 })).matches.map((m) => m.ticket.id);
+      assert.deepEqual(await ranked(h), await ranked(fresh), role);
+      assert.deepEqual(await ranked(h), [a, b], "the ticket that says it twice over comes first");
+    }
+  } finally {
+    db.kv.close();
+  }
+});
