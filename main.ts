@@ -1,5 +1,5 @@
 /**
- * `deno task start`: builds the island chunks when their sources changed, runs the web app and the three
+ * `deno task start`: builds the island chunks when their sources changed, runs the web app and the four
  * analytics services, each as its own process with the permissions it has when deployed (no spawning, no
  * writing but the KV file's folder), and keeps them running. "open http://…" is printed once every process
  * answers on its port (or was given up on). A process that exits on its own is restarted with a growing

@@ -16,6 +16,7 @@ import { openStore, type TicketRecord } from "../lib/data/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
 import { DAY_MS, HOUR_MS } from "../lib/time.ts";
 import { createActiveByCategoryService } from "../services/active_by_category/app.ts";
+import { createBacklogService } from "../services/backlog/app.ts";
 import { createResolutionTimeService } from "../services/resolution_time/app.ts";
 import { createUnclosedService } from "../services/unclosed/app.ts";
 
@@ -29,6 +30,11 @@ const ENDPOINTS = [
   "/v1/resolution-time",
   "/v1/resolution-time?from=2026-01&to=2026-06",
   "/v1/active-by-category",
+  "/v1/active-by-category?format=csv",
+  "/v1/resolution-time?format=csv",
+  "/v1/backlog?days=30",
+  "/v1/backlog?days=366",
+  "/v1/backlog?days=366&format=csv",
 ];
 
 /** Synthetic tickets opened evenly over the history; a log-normal resolution decides their status. */
@@ -99,12 +105,19 @@ async function callers(path: string, nowMs: number, http: boolean) {
     unclosed: createUnclosedService(db, { now }),
     resolution: createResolutionTimeService(db, { now }),
     active: createActiveByCategoryService(db),
+    backlog: createBacklogService(db, { now }),
   };
   const servers: Deno.HttpServer[] = [];
   const calls = new Map<string, Call>();
   for (const endpoint of ENDPOINTS) {
     const app = apps[
-      endpoint.includes("unclosed") ? "unclosed" : endpoint.includes("resolution") ? "resolution" : "active"
+      endpoint.includes("unclosed")
+        ? "unclosed"
+        : endpoint.includes("resolution")
+        ? "resolution"
+        : endpoint.includes("backlog")
+        ? "backlog"
+        : "active"
     ];
     let send = (url: string) => Promise.resolve(app.fetch(new Request(url)));
     let base = "http://bench";

@@ -13,8 +13,10 @@
  *
  * Flags: --tickets N (default 100000), --rss-tickets M (default 1000000), --seconds S per measurement (default 5),
  * --streams N idle streams (default 300), --posts N messages for the delivery measurement (default 1000),
- * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart, import, queue
- * (e.g. --only=streams).
+ * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart, import, mine, history,
+ * queue (e.g. --only=streams, --only=mine,history).
+ * mine, history (bench/reporters_bench.ts): My tickets (page and API) and a ticket's history (API and page) on
+ * --tickets tickets, against the reporter list page on the same store.
  * queue: the staff queue page with sort=updated and with waiting=helpdesk on --tickets tickets (1,000 of them
  * answered by staff first), the same first page again and again (list cache) and a page not asked before each
  * time (cursors collected through the API), against the default staff list page.
@@ -35,6 +37,7 @@ import { createApp } from "../routes/app.tsx";
 import { STALL_MS } from "../routes/pages/ticket_events.ts";
 import { coldStartRow } from "./cold_start_bench.ts";
 import { importRows } from "./import_bench.ts";
+import { reporterRows } from "./reporters_bench.ts";
 import { fillTickets, percentiles, progress } from "./fixtures.ts";
 import {
   closeIdleStreams,
@@ -60,7 +63,7 @@ const { values } = parseArgs({
     only: { type: "string", default: "" },
   },
 });
-const PARTS = ["create", "pages", "rss", "streams", "coldstart", "import", "queue"];
+const PARTS = ["create", "pages", "rss", "streams", "coldstart", "import", "mine", "history", "queue"];
 const only = values.only ? values.only.split(",").map((p) => p.trim()) : PARTS;
 for (const part of only) {
   if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (parts: ${PARTS.join(", ")})`);
@@ -580,7 +583,29 @@ if (runs("import")) {
   }
 }
 
-// 9. The staff queue's orders and filters (pointer indexes, lib/data/queue.ts) on a big store.
+// 9. My tickets and histories: range reads of one key's or one ticket's keys (bench/reporters_bench.ts).
+if (runs("mine") || runs("history")) {
+  const tools = {
+    load: (op: (i: number) => Promise<void>) => load(op),
+    startWebApp: async (kvPath: string) => {
+      const web = await spawnServer(
+        [here("../routes/server.ts")],
+        { HELPDESK_KV: kvPath },
+        "/api/v1/openapi.json",
+      );
+      return {
+        url: web.url,
+        stop: async () => {
+          web.child.kill("SIGTERM");
+          await web.child.status;
+        },
+      };
+    },
+  };
+  for (const cells of await reporterRows(work, { tickets: TICKETS, parts: only }, tools)) row(...cells);
+}
+
+// 10. The staff queue's orders and filters (pointer indexes, lib/data/queue.ts) on a big store.
 if (runs("queue")) {
   const kvPath = `${work}/queue.sqlite3`;
   const db = await openStore({ kvPath });

@@ -8,6 +8,7 @@ import {
   allTickets,
   countByStatusCategory,
   type Db,
+  listHistory,
   listMessages,
   openStore,
   type Ticket,
@@ -28,7 +29,12 @@ export async function* exportLines(db: Db): AsyncGenerator<string> {
   // Only the messages the record read counts: one committed after it belongs to a later state of the
   // ticket (with a later updatedAt), so every line is one consistent state even while the app writes.
   const line = async (ticket: Ticket) =>
-    exportLine(ticket, await listMessages(db, ticket.id, { throughSeq: ticket.messageCount }));
+    exportLine(
+      ticket,
+      await listMessages(db, ticket.id, { throughSeq: ticket.messageCount }),
+      // Only a ticket with a history costs a read for it; like the thread, only the entries its record counts.
+      ticket.historyCount > 0 ? await listHistory(db, ticket.id, ticket.historyCount) : [],
+    );
   for await (const ticket of allTickets(db)) {
     queue.push(line(ticket));
     if (queue.length >= READ_AHEAD) yield await queue.shift()!;

@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { Category } from "../lib/categories.ts";
 import type { ImportItem } from "../lib/data/import.ts";
-import type { Message, TicketRecord } from "../lib/data/types.ts";
+import { HISTORY_FIELDS, type HistoryEntry, type Message, type TicketRecord } from "../lib/data/types.ts";
+import { historyProblem } from "../lib/data/history.ts";
 import { ValidationError } from "../lib/errors.ts";
 import { recordOf } from "../lib/wire.ts";
 import { INVALID_UTF8_MARK } from "./read_lines.ts";
@@ -48,6 +49,17 @@ const messageLineSchema = z.strictObject({
   createdAt: isoTime,
 }, { error: unknownField });
 
+const historyLineSchema = z.strictObject({
+  // Export writes each entry's number; the position in the array is what counts, so it must agree.
+  seq: z.number({ error: "seq must be the entry's position: 1, 2, 3…" }).int().positive().optional(),
+  at: isoTime,
+  actorRole: roleSchema,
+  actorName: authorNameSchema,
+  field: z.enum(HISTORY_FIELDS, { error: `field must be one of ${HISTORY_FIELDS.join(", ")}` }),
+  from: z.string({ error: "from must be text or null" }).max(10_000).nullable(),
+  to: z.string({ error: "to must be text or null" }).max(10_000).nullable(),
+}, { error: unknownField });
+
 const ticketLineSchema = z.strictObject({
   id: ticketIdSchema,
   description: descriptionSchema,
@@ -63,6 +75,7 @@ const ticketLineSchema = z.strictObject({
   // An API answer carries a version; it is ignored, since the store gives every write a new one.
   version: z.unknown().optional(),
   messages: z.array(messageLineSchema, { error: "messages must be an array" }).default([]),
+  history: z.array(historyLineSchema, { error: "history must be an array" }).max(10_000).optional(),
 }, { error: unknownField });
 
 /** A valid line: the ticket with everything but a missing category filled in, and its messages. */
@@ -72,6 +85,7 @@ interface ParsedLine {
   categorySource?: TicketRecord["categorySource"];
   categoryConfidence?: number | null;
   messages: Message[];
+  history: HistoryEntry[];
 }
 
 /**
@@ -123,6 +137,15 @@ export function parseTicketLine(text: string, now: Date): ParsedLine {
       text: m.text,
       createdAt: m.createdAt,
     })),
+    history: (line.history ?? []).map((e, i) => ({
+      seq: i + 1,
+      at: e.at,
+      actorRole: e.actorRole,
+      actorName: e.actorName,
+      field: e.field,
+      from: e.from,
+      to: e.to,
+    })),
   };
 }
 
@@ -151,6 +174,24 @@ function storyProblem(line: z.output<typeof ticketLineSchema>, nowMs: number): s
   const latest = [line.openedAt, activatedAt, closedAt].filter((t) => t !== null).sort().at(-1)!;
   if (line.updatedAt < latest) return "updatedAt is before another of the ticket's times";
   if (Date.parse(line.updatedAt) > nowMs) return "updatedAt is in the future";
+  const history = line.history ?? [];
+  for (const [i, entry] of history.entries()) {
+    if (entry.seq !== undefined && entry.seq !== i + 1) {
+      return `history[${i}].seq must be ${i + 1}, its position in the history`;
+    }
+    if (entry.at < line.openedAt) return `history[${i}].at is before the ticket was opened`;
+    if (entry.at > line.updatedAt) return `history[${i}].at is after the ticket's updatedAt`;
+  }
+  if (history.length > 0) {
+    // Where the line names a category, the history's last one must be it; a line without one is
+    // classified on import, so only its description and status can be checked.
+    const record = { ...line, category: line.category ?? lastValue(history, "category") } as TicketRecord;
+    const problem = historyProblem(
+      { ...record, historyCount: history.length },
+      history.map((e, i) => ({ ...e, seq: i + 1 })),
+    );
+    if (problem) return problem.replace(/^history entry (\d+)/, (_, n) => `history[${Number(n) - 1}]`);
+  }
   const ids = new Set<string>();
   for (const [i, m] of line.messages.entries()) {
     const where = `messages[${i}]`;
@@ -182,6 +223,11 @@ function storyProblem(line: z.output<typeof ticketLineSchema>, nowMs: number): s
   return null;
 }
 
+/** The last value a history gives a field, or undefined when it never changes it. */
+function lastValue(history: readonly { field: string; to: string | null }[], field: string): never {
+  return history.findLast((e) => e.field === field)?.to as never;
+}
+
 /** Completes a parsed line into what the store keeps, given the category the classifier would pick. */
 export function toImportItem(
   line: ParsedLine,
@@ -201,5 +247,5 @@ export function toImportItem(
     const { category, confidence } = classify(line.ticket.description);
     ticket = { ...line.ticket, category, categorySource: "auto", categoryConfidence: confidence };
   }
-  return { ticket: recordOf(ticket), messages: line.messages };
+  return { ticket: recordOf(ticket), messages: line.messages, history: line.history };
 }

@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { Role } from "../lib/data/types.ts";
 
 /** Which top navigation entry is current. */
-type NavItem = "tickets" | "new" | "dashboard" | null;
+type NavItem = "tickets" | "mine" | "new" | "dashboard" | null;
 
 /** The page shell: head, header with navigation and role switch, main content. */
 export function Layout(
@@ -38,6 +38,9 @@ export function Layout(
             {role && (
               <nav class="site-nav" aria-label="Main">
                 <a href="/tickets" aria-current={nav === "tickets" ? "page" : undefined}>Tickets</a>
+                {role === "reporter" && (
+                  <a href="/tickets?mine=1" aria-current={nav === "mine" ? "page" : undefined}>My tickets</a>
+                )}
                 <a href="/tickets/new" aria-current={nav === "new" ? "page" : undefined}>New ticket</a>
                 {role === "helpdesk" && (
                   <a href="/dashboard" aria-current={nav === "dashboard" ? "page" : undefined}>Dashboard</a>

@@ -1,6 +1,6 @@
 import type { Ticket } from "../lib/data/types.ts";
 import { CategoryBadge, CheckCategoryBadge, StatusBadge } from "./Badges.tsx";
-import { Time } from "./Time.tsx";
+import { RelativeTime } from "./Time.tsx";
 
 // The same cut for every list card, so it is a constant, not a parameter no caller set.
 const SUMMARY_MAX = 140;
@@ -11,9 +11,18 @@ export function summary(description: string): string {
   return line.length > SUMMARY_MAX ? line.slice(0, SUMMARY_MAX - 1).trimEnd() + "…" : line;
 }
 
-/** A list of tickets as cards with their badges and times; staff also see the "check category" flag. */
+/**
+ * A list of tickets as cards with their badges and times; staff also see the "check category" flag, and
+ * a reporter's My tickets the staff replies they have not seen.
+ */
 export function TicketList(
-  props: { tickets: Ticket[]; showCheck: boolean; isFlagged: (t: Ticket) => boolean },
+  props: {
+    tickets: Ticket[];
+    showCheck: boolean;
+    isFlagged: (t: Ticket) => boolean;
+    unread?: (t: Ticket) => number;
+    now?: Date;
+  },
 ) {
   return (
     <ul class="ticket-list">
@@ -24,12 +33,18 @@ export function TicketList(
             <StatusBadge status={t.status} />
             <CategoryBadge category={t.category} />
             {props.showCheck && props.isFlagged(t) && <CheckCategoryBadge />}
+            {(props.unread?.(t) ?? 0) > 0 && <UnreadBadge count={props.unread!(t)} />}
             <span class="ticket-row__time">
-              Opened <Time iso={t.openedAt} />
+              Opened <RelativeTime iso={t.openedAt} now={props.now} />
             </span>
           </div>
         </li>
       ))}
     </ul>
   );
+}
+
+/** "2 new replies": staff replies the reporter has not seen. */
+function UnreadBadge({ count }: { count: number }) {
+  return <span class="badge badge--unread">{count === 1 ? "1 new reply" : `${count} new replies`}</span>;
 }

@@ -14,7 +14,8 @@ import {
   type LiveTicketSignal,
   updateLiveTicket,
 } from "../components/live_ticket.ts";
-import { formatTime } from "../components/Time.tsx";
+import { RelativeTime } from "../components/Time.tsx";
+import { isStaffReply } from "../lib/staff_reply.ts";
 import { defineIsland } from "../lib/islands/define_island.tsx";
 import { MAX_TEXT } from "../lib/limits.ts";
 
@@ -30,6 +31,11 @@ interface LiveThreadProps {
   error?: string | null;
   /** The refused message was to be an internal note. */
   draftInternal?: boolean;
+  /**
+   * For a reporter's own ticket: staff replies they had not seen before this page load. The tab title
+   * shows it, grows with every staff reply arriving live, and clears once they use the page.
+   */
+  unreadReplies?: number | null;
 }
 
 /** The messages under a ticket and the form to write one. */
@@ -42,6 +48,39 @@ function LiveThread(props: LiveThreadProps) {
   const sending = useSignal(false);
   const live = useSignal(false);
   const ticketId = props.ticket.peek().id;
+  const unread = useSignal(props.unreadReplies ?? 0);
+  const tracksUnread = props.unreadReplies !== null && props.unreadReplies !== undefined;
+
+  useEffect(() => {
+    if (!tracksUnread) return;
+    const base = document.title.replace(/^\(\d+\) /, "");
+    document.title = unread.value > 0 ? `(${unread.value}) ${base}` : base;
+  }, [unread.value]);
+
+  useEffect(() => {
+    if (!tracksUnread) return;
+    // Using the page (a click, a key, coming back to the tab) is reading it: the count clears and the
+    // server notes the thread as seen, so My tickets agrees.
+    const read = () => {
+      if (unread.peek() === 0) return;
+      unread.value = 0;
+      const seq = messages.peek().at(-1)?.seq ?? 0;
+      fetch(`/api/v1/tickets/${ticketId}/seen`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ seq }),
+      }).catch(() => {});
+    };
+    const onVisible = () => document.visibilityState === "visible" && read();
+    addEventListener("pointerdown", read);
+    addEventListener("keydown", read);
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      removeEventListener("pointerdown", read);
+      removeEventListener("keydown", read);
+      document.removeEventListener("visibilitychange", onVisible);
+    };
+  }, [ticketId]);
 
   useEffect(() => {
     if (props.ticket.peek().status === "closed") return;
@@ -76,6 +115,7 @@ function LiveThread(props: LiveThreadProps) {
     const seen = (m: Message) => m.id === message.id || (message.seq !== undefined && m.seq === message.seq);
     if (current.some(seen)) return;
     messages.value = [...current, message].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    if (tracksUnread && isStaffReply(message)) unread.value++;
   }
 
   async function send(event: Event) {
@@ -127,7 +167,7 @@ function LiveThread(props: LiveThreadProps) {
                   {m.authorName && (
                     <span class="bubble__role">{m.authorRole === "helpdesk" ? "Helpdesk" : "Reporter"}</span>
                   )}
-                  <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
+                  <RelativeTime iso={m.createdAt} />
                 </div>
                 <p class="bubble__text">{m.text}</p>
               </li>

@@ -12,7 +12,7 @@ import {
   type LiveTicketSignal,
   updateLiveTicket,
 } from "../components/live_ticket.ts";
-import { Time } from "../components/Time.tsx";
+import { RelativeTime } from "../components/Time.tsx";
 import type { Role, Status } from "../lib/data/types.ts";
 import { defineIsland } from "../lib/islands/define_island.tsx";
 
@@ -90,14 +90,14 @@ function TicketSummary(props: TicketSummaryProps) {
           <div>
             <dt>Opened</dt>
             <dd>
-              <Time iso={ticket.openedAt} />
+              <RelativeTime iso={ticket.openedAt} />
             </dd>
           </div>
           {ticket.activatedAt && (
             <div>
               <dt>Active since</dt>
               <dd>
-                <Time iso={ticket.activatedAt} />
+                <RelativeTime iso={ticket.activatedAt} />
               </dd>
             </div>
           )}
@@ -105,14 +105,14 @@ function TicketSummary(props: TicketSummaryProps) {
             <div>
               <dt>Closed</dt>
               <dd>
-                <Time iso={ticket.closedAt} />
+                <RelativeTime iso={ticket.closedAt} />
               </dd>
             </div>
           )}
           <div>
             <dt>Last change</dt>
             <dd>
-              <Time iso={ticket.updatedAt} />
+              <RelativeTime iso={ticket.updatedAt} />
             </dd>
           </div>
         </dl>

@@ -1,6 +1,6 @@
 /** Settings from environment variables, with the defaults a fresh checkout runs on. */
 
-/** The three analytics services: their config key, name, entry, port variable and default port, once. */
+/** The four analytics services: their config key, name, entry, port variable and default port, once. */
 export const SERVICES = [
   {
     key: "unclosed",
@@ -26,6 +26,14 @@ export const SERVICES = [
     urlVariable: "HELPDESK_ACTIVE_URL",
     defaultPort: 8003,
   },
+  {
+    key: "backlog",
+    name: "backlog service",
+    entry: "services/backlog/main.ts",
+    portVariable: "HELPDESK_BACKLOG_PORT",
+    urlVariable: "HELPDESK_BACKLOG_URL",
+    defaultPort: 8004,
+  },
 ] as const;
 
 /** The config key of an analytics service. */
@@ -43,7 +51,7 @@ export interface Config {
   port: number;
   /** Where a person on this machine opens the web app. */
   appUrl: string;
-  /** Ports of the three analytics services. */
+  /** Ports of the analytics services. */
   servicePorts: Record<ServiceKey, number>;
   /** Base URLs the web app calls the analytics services at. */
   serviceUrls: Record<ServiceKey, string>;

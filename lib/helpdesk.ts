@@ -6,16 +6,22 @@ import type { Category } from "./categories.ts";
 import { type Classifier, createClassifier, LOW_CONFIDENCE_THRESHOLD } from "./classifier/mod.ts";
 import type { Config } from "./config.ts";
 import {
+  type Actor,
   addMessage,
+  addMineEntry,
   countByStatusCategory,
   createTicket,
   createTicketLister,
   type Db,
+  getHistoryEntry,
   getTicket,
+  type HistoryEntry,
   listCorrections,
+  listHistory,
   listMessages,
   type ListSort,
   type Message,
+  mineVia,
   openStore,
   type Role,
   type Status,
@@ -33,7 +39,7 @@ import { writeCorrection } from "./data/corrections.ts";
 import { ConflictError, ForbiddenError, NotFoundError, TransitionError } from "./errors.ts";
 
 // The vocabulary routes need besides the rules, so they import lib/data for types only.
-export { ROLES, STATUSES } from "./data/types.ts";
+export { HISTORY_FIELDS, ROLES, STATUSES } from "./data/types.ts";
 
 /** Everything the rules need: the classifier and a clock (the store is private to this module). */
 export interface Helpdesk {
@@ -46,7 +52,8 @@ export interface Helpdesk {
 // The store of each helpdesk: routes reach it only through the rules below.
 const stores = new WeakMap<Helpdesk, Db>();
 
-function storeOf(h: Helpdesk): Db {
+/** The store of a helpdesk, for the rule modules beside this one (lib/reporters.ts); routes never use it. */
+export function storeOf(h: Helpdesk): Db {
   return stores.get(h)!;
 }
 
@@ -72,33 +79,83 @@ function visibleStatuses(role: Role): Status[] {
   return role === "helpdesk" ? ["open", "active", "closed"] : ["open", "active"];
 }
 
+/**
+ * Who is asking: the role, the SHA-256 hash of the reporter key of the browser or script (null without one)
+ * and the display name its changes are signed with.
+ */
+export interface Viewer {
+  role: Role;
+  reporterKeyHash: string | null;
+  name: string | null;
+}
+
+/** A viewer, or only a role (no reporter key, no name). */
+type Asker = Role | Viewer;
+
+/** The viewer an asker stands for. */
+function viewerOf(asker: Asker): Viewer {
+  return typeof asker === "string" ? { role: asker, reporterKeyHash: null, name: null } : asker;
+}
+
+/** Tells whether the ticket is in the viewer's My tickets (a reporter's own, filed or added by its link). */
+async function isOwn(h: Helpdesk, viewer: Viewer, id: string): Promise<boolean> {
+  if (viewer.role !== "reporter" || viewer.reporterKeyHash === null) return false;
+  return await mineVia(storeOf(h), viewer.reporterKeyHash, id) !== null;
+}
+
+/**
+ * Who may see a ticket, in one place: staff see every ticket; a reporter sees open and active tickets, and
+ * closed tickets only when they are in their My tickets (`own`).
+ */
+function maySee(viewer: Viewer, status: Status, own: boolean): boolean {
+  return visibleStatuses(viewer.role).includes(status) || own;
+}
+
 /** Tells whether staff should check a ticket's category: chosen automatically with low confidence. */
 export function needsCategoryCheck(ticket: TicketRecord): boolean {
   return ticket.categorySource === "auto" && (ticket.categoryConfidence ?? 1) < LOW_CONFIDENCE_THRESHOLD;
 }
 
-/** Files a new ticket; its category comes from the classifier. */
-export function fileTicket(h: Helpdesk, input: { description: string }): Promise<Ticket> {
+/**
+ * Files a new ticket; its category comes from the classifier. Its history starts with `created` by the
+ * asker, and a reporter's key gets it in their My tickets, both in the ticket's own commit.
+ */
+export function fileTicket(
+  h: Helpdesk,
+  input: { description: string },
+  asker: Asker = "reporter",
+): Promise<Ticket> {
+  const viewer = viewerOf(asker);
   const { category, confidence } = h.classifier.classify(input.description);
+  const keyHash = viewer.role === "reporter" ? viewer.reporterKeyHash : null;
   return createTicket(storeOf(h), {
     description: input.description,
     category,
     categoryConfidence: confidence,
     openedAt: h.now(),
+    actor: { role: viewer.role, name: viewer.name },
+    alsoWrite: keyHash === null ? undefined : (op, record) => addMineEntry(op, keyHash, record.id, "filed"),
   });
 }
 
-/** Reads a ticket the role may see; a closed ticket does not exist for a reporter. */
-export async function viewTicket(h: Helpdesk, role: Role, id: string): Promise<Ticket> {
+/**
+ * Reads a ticket the asker may see; a closed ticket does not exist for a reporter unless it is in their
+ * My tickets.
+ */
+export async function viewTicket(h: Helpdesk, asker: Asker, id: string): Promise<Ticket> {
+  const viewer = viewerOf(asker);
   const ticket = await getTicket(storeOf(h), id);
-  if (!ticket || !visibleStatuses(role).includes(ticket.status)) throw new NotFoundError();
+  if (!ticket) throw new NotFoundError();
+  if (!maySee(viewer, ticket.status, ticket.status === "closed" && await isOwn(h, viewer, id))) {
+    throw new NotFoundError();
+  }
   return ticket;
 }
 
 /** Lists the tickets a role may see, newest first (or latest activity first), optionally filtered. */
 export function browseTickets(
   h: Helpdesk,
-  role: Role,
+  asker: Asker,
   query: {
     status?: Status;
     category?: Category;
@@ -108,7 +165,7 @@ export function browseTickets(
     cursor?: string;
   },
 ): Promise<TicketPage> {
-  const visible = visibleStatuses(role);
+  const visible = visibleStatuses(viewerOf(asker).role);
   const statuses = query.status ? visible.filter((s) => s === query.status) : visible;
   if (statuses.length === 0) return Promise.resolve({ tickets: [], cursor: null });
   return h.listTickets({
@@ -180,11 +237,15 @@ type Precondition = { version: string } | {
  */
 export async function changeTicket(
   h: Helpdesk,
-  role: Role,
+  asker: Asker,
   id: string,
   precondition: Precondition,
   change: TicketChange,
 ): Promise<Ticket> {
+  const viewer = viewerOf(asker);
+  const role = viewer.role;
+  // Whether the ticket is the reporter's own does not change with its state, so it is read once.
+  const own = await isOwn(h, viewer, id);
   if (role === "reporter" && change.status !== undefined) {
     throw new ForbiddenError("Only helpdesk staff can change a ticket's status.");
   }
@@ -196,7 +257,7 @@ export async function changeTicket(
   const updated = await updateTicket(storeOf(h), id, (current) => {
     // The change may be retried on fresher data; only the attempt that commits may leave a correction.
     corrected = null;
-    if (!visibleStatuses(role).includes(current.status)) throw new NotFoundError();
+    if (!maySee(viewer, current.status, own)) throw new NotFoundError();
     if ("saw" in precondition) {
       for (const [field, value] of Object.entries(precondition.saw)) {
         if (current[field as keyof Ticket] !== value) throw new ConflictError();
@@ -241,8 +302,9 @@ export async function changeTicket(
   }, {
     expectedVersion: "version" in precondition ? precondition.version : null,
     mustSee: (current) => {
-      if (!visibleStatuses(role).includes(current.status)) throw new NotFoundError();
+      if (!maySee(viewer, current.status, own)) throw new NotFoundError();
     },
+    actor: { role, name: viewer.name } satisfies Actor,
     alsoWrite: (op) => {
       if (corrected) writeCorrection(op, { ticketId: id, ...corrected, correctedAt: at });
     },
@@ -255,13 +317,13 @@ export async function changeTicket(
 /** A ticket's thread (or a range of it), oldest first, for a role that may see the ticket. */
 export async function readThread(
   h: Helpdesk,
-  role: Role,
+  asker: Asker,
   id: string,
   range: ThreadRange = {},
 ): Promise<Message[]> {
-  await viewTicket(h, role, id);
+  await viewTicket(h, asker, id);
   const messages = await listMessages(storeOf(h), id, range);
-  return messages.filter((m) => mayReceive(role, m));
+  return messages.filter((m) => mayReceive(viewerOf(asker).role, m));
 }
 
 /**
@@ -285,20 +347,50 @@ export function followTicket(h: Helpdesk, id: string): ReadableStream<Ticket | n
  */
 export async function postMessage(
   h: Helpdesk,
-  role: Role,
+  asker: Asker,
   id: string,
   input: { text: string; authorName: string | null; internal?: boolean },
 ): Promise<Message> {
+  const viewer = viewerOf(asker);
   const internal = input.internal === true;
-  if (internal && role !== "helpdesk") {
+  if (internal && viewer.role !== "helpdesk") {
     throw new ForbiddenError("Only helpdesk staff can write internal notes.", "internal");
   }
-  await viewTicket(h, role, id);
+  await viewTicket(h, viewer, id);
   return addMessage(storeOf(h), id, {
-    authorRole: role,
+    authorRole: viewer.role,
     authorName: input.authorName,
     internal,
     text: input.text,
     createdAt: h.now(),
   });
+}
+
+/** A ticket's history, oldest first, for an asker who may see the ticket. */
+export async function readHistory(h: Helpdesk, asker: Asker, id: string): Promise<HistoryEntry[]> {
+  const ticket = await viewTicket(h, asker, id);
+  return listHistory(storeOf(h), id, ticket.historyCount);
+}
+
+/**
+ * Puts back the description a ticket had before history entry `seq` (staff only): a new change, recorded
+ * like any other and refused like any edit when the ticket changed since the precondition.
+ */
+export async function restoreDescription(
+  h: Helpdesk,
+  asker: Asker,
+  id: string,
+  seq: number,
+  precondition: Precondition,
+): Promise<Ticket> {
+  const viewer = viewerOf(asker);
+  if (viewer.role !== "helpdesk") {
+    throw new ForbiddenError("Only helpdesk staff can restore an earlier description.");
+  }
+  await viewTicket(h, viewer, id);
+  const entry = await getHistoryEntry(storeOf(h), id, seq);
+  if (!entry || entry.field !== "description" || entry.from === null) {
+    throw new NotFoundError("This ticket has no description change with that number.");
+  }
+  return changeTicket(h, viewer, id, precondition, { description: entry.from });
 }

@@ -2,7 +2,7 @@
  * The one wire shape of a ticket and of a message: what the JSON API answers, what the live event stream
  * sends and what an export line holds. Field lists live here once, in the order the store keeps them.
  */
-import type { Message, Ticket, TicketRecord, WaitingOn } from "./data/types.ts";
+import type { HistoryEntry, Message, Ticket, TicketRecord, WaitingOn } from "./data/types.ts";
 import { waitingOn } from "./data/thread_state.ts";
 
 /** The fields of a ticket record, in the order the store, the API and export lines keep them. */
@@ -45,7 +45,21 @@ export function messageWire(message: Message): MessageWire {
   return { id, ticketId, seq, authorRole, authorName, internal: message.internal === true, text, createdAt };
 }
 
-/** One export line: the ticket's record (with its classifier confidence, without version) and its thread. */
-export function exportLine(ticket: TicketRecord, messages: readonly Message[]): string {
-  return JSON.stringify({ ...recordOf(ticket), messages: messages.map(messageWire) });
+/** The one shape of a history entry: its number, when, who (role and name), which field, before and after. */
+export function historyWire(entry: HistoryEntry): HistoryEntry {
+  const { seq, at, actorRole, actorName, field, from, to } = entry;
+  return { seq, at, actorRole, actorName, field, from, to };
+}
+
+/**
+ * One export line: the ticket's record (with its classifier confidence, without version), its thread, and
+ * its history when it has one (a line without `history` is a ticket with none, as written before histories).
+ */
+export function exportLine(
+  ticket: TicketRecord,
+  messages: readonly Message[],
+  history: readonly HistoryEntry[] = [],
+): string {
+  const line = { ...recordOf(ticket), messages: messages.map(messageWire) };
+  return JSON.stringify(history.length > 0 ? { ...line, history: history.map(historyWire) } : line);
 }

@@ -29,6 +29,7 @@ import { ticketPages } from "./pages/ticket.tsx";
 import { queuePages } from "./pages/queue.ts";
 import { ticketEventPages } from "./pages/ticket_events.ts";
 import { dashboardPages } from "./pages/dashboard.tsx";
+import { privateLinkPages } from "./pages/private_link.tsx";
 import { type Config, LOCAL_HOSTS } from "../lib/config.ts";
 
 /** What the web app is built from. */
@@ -101,6 +102,7 @@ export function createApp(options: AppOptions) {
   app.use("/static/*", serveStatic({ root: relative(Deno.cwd(), APP_ROOT) || "./" }));
 
   app.route("/", entryPages);
+  app.route("/", privateLinkPages(helpdesk));
   // Every other page needs a role; without one the person is sent to choose it.
   app.use("/tickets", requireRole);
   app.use("/tickets/*", requireRole);

@@ -102,5 +102,7 @@ export function methodCheck(routes: () => readonly { method: string; path: strin
 export const privateAnswers: MiddlewareHandler = async (c, next) => {
   await next();
   if (!c.res.headers.has("cache-control")) c.header("Cache-Control", "private, no-cache");
-  c.header("Vary", isApiRequest(c) ? "Cookie, X-Helpdesk-Role" : "Cookie", { append: true });
+  // A reporter's key and name headers change the answer too (My tickets, own closed tickets).
+  const vary = "Cookie, X-Helpdesk-Role, X-Helpdesk-Reporter-Key, X-Helpdesk-Name";
+  c.header("Vary", isApiRequest(c) ? vary : "Cookie", { append: true });
 };

@@ -8,6 +8,8 @@ import type { Config } from "../lib/config.ts";
 import {
   type ActiveAnswer,
   activeAnswerSchema,
+  type BacklogAnswer,
+  backlogAnswerSchema,
   type ResolutionAnswer,
   resolutionAnswerSchema,
   type UnclosedAnswer,
@@ -23,11 +25,12 @@ export type ServiceResult<T> =
   | { ok: false; reason: "rejected"; message: string }
   | { ok: false; reason: "unavailable" };
 
-/** The three analytics calls. */
+/** The four analytics calls. */
 export interface AnalyticsClient {
   unclosed(period: { hours: number } | { days: number }): Promise<ServiceResult<UnclosedAnswer>>;
   resolutionTime(range: { from?: string; to?: string }): Promise<ServiceResult<ResolutionAnswer>>;
   activeByCategory(): Promise<ServiceResult<ActiveAnswer>>;
+  backlog(days: number): Promise<ServiceResult<BacklogAnswer>>;
 }
 
 /** A client of the services at `urls`; `fetchImpl` lets tests stand in for the network. */
@@ -75,5 +78,6 @@ export function createAnalyticsClient(
         resolutionAnswerSchema,
       ),
     activeByCategory: () => call(urls.activeByCategory, "v1/active-by-category", {}, activeAnswerSchema),
+    backlog: (days) => call(urls.backlog, "v1/backlog", { days: String(days) }, backlogAnswerSchema),
   };
 }

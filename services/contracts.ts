@@ -10,6 +10,9 @@ export const MAX_DAYS = 3652;
 /** Longest period service 1 counts, in hours. */
 export const MAX_HOURS = MAX_DAYS * 24;
 
+/** Longest backlog trend, in days: a leap year. */
+export const MAX_BACKLOG_DAYS = 366;
+
 /** A calendar month on the wire, "YYYY-MM". */
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -27,6 +30,8 @@ export const resolutionAnswerSchema = z.object({
     month: z.string().regex(MONTH_PATTERN),
     closed: count,
     averageHours: z.number().nonnegative().nullable(),
+    medianHours: z.number().nonnegative().nullable(),
+    p90Hours: z.number().nonnegative().nullable(),
   })),
 });
 
@@ -45,3 +50,16 @@ export const activeAnswerSchema = z.object({
 
 /** Answer of `GET /v1/active-by-category`. */
 export type ActiveAnswer = z.infer<typeof activeAnswerSchema>;
+
+/** Answer of `GET /v1/backlog`: one entry per campus calendar day, oldest first, ending today. */
+export const backlogAnswerSchema = z.object({
+  days: z.array(z.object({
+    date: z.iso.date(),
+    opened: count,
+    closed: count,
+    unclosedAtEnd: count,
+  })),
+});
+
+/** Answer of `GET /v1/backlog`. */
+export type BacklogAnswer = z.infer<typeof backlogAnswerSchema>;

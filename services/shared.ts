@@ -4,7 +4,7 @@
  * configuration, served on the service's port.
  */
 import { type Context, Hono } from "hono";
-import type { z } from "zod";
+import { z } from "zod";
 import { type Config, loadConfig, SERVICES } from "../lib/config.ts";
 import { type Db, openStore, StoreOpenError, TimeZoneMismatchError } from "../lib/data/mod.ts";
 import { HelpdeskError, ValidationError } from "../lib/errors.ts";
@@ -35,7 +35,11 @@ export function createServiceApp(paths: readonly string[]): Hono {
   app.get("/health", (c) => c.json({ status: "ok" }));
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.path}` }, 404));
   app.onError((error, c) => {
-    if (error instanceof HelpdeskError) return c.json({ error: error.message }, error.status as 400);
+    if (error instanceof HelpdeskError) {
+      // `field` names the parameter at fault, where one is, so the dashboard shows the message beside it.
+      const body = error.field ? { error: error.message, field: error.field } : { error: error.message };
+      return c.json(body, error.status as 400);
+    }
     console.error(error);
     return c.json({ error: "the service failed to answer; see its log" }, 500);
   });
@@ -50,12 +54,52 @@ export function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.output
   const params = new URL(c.req.url).searchParams;
   const query: Record<string, string> = {};
   for (const [name, value] of params) {
-    if (name in query) throw new ValidationError(`parameter ${name} is given more than once`);
+    if (name in query) throw new ValidationError(`parameter ${name} is given more than once`, name);
     query[name] = value;
   }
   const parsed = schema.safeParse(query);
-  if (!parsed.success) throw new ValidationError(firstIssue(parsed.error).message);
+  if (!parsed.success) {
+    const { message, field } = firstIssue(parsed.error);
+    throw new ValidationError(message, field);
+  }
   return parsed.data;
+}
+
+/** The answer formats every service speaks, by their `format` query value. */
+const FORMATS = ["json", "csv"] as const;
+
+/** The optional `format` parameter every service takes: json (the default) or csv. */
+export const formatParameter = z.enum(FORMATS, { error: "format must be json or csv, e.g. format=csv" })
+  .optional();
+
+/** One CSV field: quoted when it holds a comma, quote or line break; null is an empty field. */
+function csvField(value: string | number | null): string {
+  if (value === null) return "";
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A table as CSV text (RFC 4180: CRLF line ends, header row first). */
+function toCsv(header: string[], rows: (string | number | null)[][]): string {
+  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+}
+
+/**
+ * Sends `json` as JSON, or, for `format=csv`, the same numbers as a CSV download named `filename` with the
+ * given header row and rows.
+ */
+export function sendAnswer(
+  c: Context,
+  format: typeof FORMATS[number] | undefined,
+  json: unknown,
+  csv: () => { filename: string; header: string[]; rows: (string | number | null)[][] },
+): Response {
+  if (format !== "csv") return c.json(json);
+  const { filename, header, rows } = csv();
+  return c.body(toCsv(header, rows), 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${filename}"`,
+  });
 }
 
 /** The zod error option that names unknown query parameters: "unknown parameter a; this endpoint takes …". */

@@ -4,7 +4,7 @@ import type { Category } from "../lib/categories.ts";
 import { createTicket, type Db, type Ticket, updateTicket } from "../lib/data/mod.ts";
 import { createResolutionTimeService } from "../services/resolution_time/app.ts";
 import { createUnclosedService } from "../services/unclosed/app.ts";
-import { memoryDb } from "./helpers.ts";
+import { histogramHours, memoryDb } from "./helpers.ts";
 
 async function open(db: Db, iso: string, category: Category = "technical_it"): Promise<Ticket> {
   return await createTicket(db, {
@@ -50,8 +50,20 @@ Deno.test("[analytics] months start at local midnight in Kolkata (UTC+05:30)", a
   const app = createResolutionTimeService(db, { now: () => new Date("2026-03-15T00:00:00Z") });
   assert.deepEqual(await (await app.request("/v1/resolution-time")).json(), {
     months: [
-      { month: "2026-02", closed: 1, averageHours: 2 },
-      { month: "2026-03", closed: 1, averageHours: 6 },
+      {
+        month: "2026-02",
+        closed: 1,
+        averageHours: 2,
+        medianHours: histogramHours(2),
+        p90Hours: histogramHours(2),
+      },
+      {
+        month: "2026-03",
+        closed: 1,
+        averageHours: 6,
+        medianHours: histogramHours(6),
+        p90Hours: histogramHours(6),
+      },
     ],
   });
   db.kv.close();
@@ -88,12 +100,18 @@ Deno.test("[analytics] resolution time narrows to from/to and still lists months
   const app = createResolutionTimeService(db, { now: () => new Date("2026-04-02T00:00:00Z") });
   assert.deepEqual(await (await app.request("/v1/resolution-time?from=2026-02&to=2026-03")).json(), {
     months: [
-      { month: "2026-02", closed: 0, averageHours: null },
-      { month: "2026-03", closed: 0, averageHours: null },
+      { month: "2026-02", closed: 0, averageHours: null, medianHours: null, p90Hours: null },
+      { month: "2026-03", closed: 0, averageHours: null, medianHours: null, p90Hours: null },
     ],
   });
   assert.deepEqual(await (await app.request("/v1/resolution-time?to=2026-01")).json(), {
-    months: [{ month: "2026-01", closed: 1, averageHours: 24 }],
+    months: [{
+      month: "2026-01",
+      closed: 1,
+      averageHours: 24,
+      medianHours: histogramHours(24),
+      p90Hours: histogramHours(24),
+    }],
   });
   db.kv.close();
 });

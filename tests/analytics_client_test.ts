@@ -10,6 +10,7 @@ const URLS = {
   unclosed: "http://unclosed.test",
   resolutionTime: "http://resolution.test/analytics/",
   activeByCategory: "http://active.test",
+  backlog: "http://backlog.test",
 };
 
 function answering(handler: (url: URL) => Response | Promise<Response>): typeof fetch {
@@ -44,7 +45,9 @@ Deno.test("[analytics] the client reads real service answers, keeping a base URL
   const resolution = await client.resolutionTime({ from: "2026-03", to: undefined });
   assert.deepEqual(resolution, {
     ok: true,
-    data: { months: [{ month: "2026-03", closed: 0, averageHours: null }] },
+    data: {
+      months: [{ month: "2026-03", closed: 0, averageHours: null, medianHours: null, p90Hours: null }],
+    },
   });
   const active = await client.activeByCategory();
   assert.ok(active.ok);

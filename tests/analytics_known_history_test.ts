@@ -4,7 +4,7 @@ import { importLines } from "../cli/import.ts";
 import { createActiveByCategoryService } from "../services/active_by_category/app.ts";
 import { createResolutionTimeService } from "../services/resolution_time/app.ts";
 import { createUnclosedService } from "../services/unclosed/app.ts";
-import { memoryDb } from "./helpers.ts";
+import { histogramHours, memoryDb } from "./helpers.ts";
 
 const NOW = new Date("2026-03-10T12:00:00.000Z");
 
@@ -85,9 +85,21 @@ Deno.test("[analytics] an imported history with known answers gets exactly those
   const resolution = createResolutionTimeService(db, options);
   assert.deepEqual(await ask(resolution, "/v1/resolution-time"), {
     months: [
-      { month: "2026-01", closed: 2, averageHours: 20 },
-      { month: "2026-02", closed: 0, averageHours: null },
-      { month: "2026-03", closed: 1, averageHours: 2 },
+      {
+        month: "2026-01",
+        closed: 2,
+        averageHours: 20,
+        medianHours: histogramHours(10),
+        p90Hours: histogramHours(30),
+      },
+      { month: "2026-02", closed: 0, averageHours: null, medianHours: null, p90Hours: null },
+      {
+        month: "2026-03",
+        closed: 1,
+        averageHours: 2,
+        medianHours: histogramHours(2),
+        p90Hours: histogramHours(2),
+      },
     ],
   });
 

@@ -1,21 +1,24 @@
 /**
- * Each analytics service against a direct computation over the same random history: tickets opened,
+ * Each analytics service against a direct computation over the same random history, written through the
+ * app's path or imported: tickets opened,
  * started and closed at random times — and exactly on the edges that matter (the period's start, "now",
- * month starts in the campus zone, one millisecond either side) — in UTC, New York (DST) and Kolkata
- * (a half-hour offset). The oracle below never uses lib/data: its months come from Intl on its own.
+ * month starts in the campus zone, one millisecond either side) — in UTC, New York and Berlin (DST),
+ * Kolkata (a half-hour offset) and Kiritimati (UTC+14). The oracle below never uses lib/data: its months come from Intl on its own.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { CATEGORIES, type Category } from "../lib/categories.ts";
-import { createTicket, type Ticket, updateTicket } from "../lib/data/mod.ts";
+import { allTickets, createTicket, type Ticket, updateTicket } from "../lib/data/mod.ts";
+import { importTickets } from "../lib/data/import.ts";
 import { verifyStore } from "../lib/data/verify.ts";
 import { createActiveByCategoryService } from "../services/active_by_category/app.ts";
+import { createBacklogService } from "../services/backlog/app.ts";
 import { createResolutionTimeService } from "../services/resolution_time/app.ts";
 import { DAY_MS, HOUR_MS } from "../lib/time.ts";
 import { createUnclosedService } from "../services/unclosed/app.ts";
 import { memoryDb } from "./helpers.ts";
 
-const ZONES = ["UTC", "America/New_York", "Asia/Kolkata"];
+const ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Pacific/Kiritimati"];
 
 /** "YYYY-MM" of a time on the wall clock of `timeZone` (Swedish dates are ISO-like). */
 function wallMonth(ms: number, timeZone: string): string {
@@ -153,70 +156,162 @@ function expectedMonths(facts: Fact[], nowMs: number, timeZone: string, from?: s
   for (let m = first; m <= (current > first ? current : first); m = addMonths(m, 1)) months.push(m);
   return months.filter((m) => (!from || m >= from) && (!to || m <= to)).map((month) => {
     const closed = facts.filter((f) => f.closed !== null && wallMonth(f.opened, timeZone) === month);
-    const totalMs = closed.reduce((sum, f) => sum + (f.closed! - f.opened), 0);
+    const durations = closed.map((f) => f.closed! - f.opened).sort((a, b) => a - b);
+    const totalMs = durations.reduce((sum, d) => sum + d, 0);
+    // Nearest rank: the value at rank ⌈p·n/100⌉ of the sorted durations.
+    const rank = (p: number) =>
+      durations.length ? durations[Math.ceil(p * durations.length / 100) - 1] / HOUR_MS : null;
     return {
       month,
       closed: closed.length,
       averageHours: closed.length ? totalMs / closed.length / HOUR_MS : null,
+      medianHours: rank(50),
+      p90Hours: rank(90),
     };
   });
 }
 
-Deno.test("[analytics] all three services equal a direct count over random histories", async () => {
+/** The campus date ("YYYY-MM-DD") of a time, from Intl on its own. */
+function wallDate(ms: number, timeZone: string): string {
+  return new Date(ms).toLocaleString("sv-SE", { timeZone }).slice(0, 10);
+}
+
+/** The backlog the oracle expects: for each of the last `days` campus dates, counted ticket by ticket. */
+function expectedBacklog(facts: Fact[], nowMs: number, timeZone: string, days: number) {
+  const [y, m, d] = wallDate(nowMs, timeZone).split("-").map(Number);
+  const answer = [];
+  for (let back = days - 1; back >= 0; back--) {
+    const date = new Date(Date.UTC(y, m - 1, d - back)).toISOString().slice(0, 10);
+    answer.push({
+      date,
+      opened: facts.filter((f) => wallDate(f.opened, timeZone) === date).length,
+      closed: facts.filter((f) => f.closed !== null && wallDate(f.closed, timeZone) === date).length,
+      // Opened on or before the date and not closed on or before it (dates compare as strings).
+      unclosedAtEnd: facts.filter((f) =>
+        wallDate(f.opened, timeZone) <= date && (f.closed === null || wallDate(f.closed, timeZone) > date)
+      ).length,
+    });
+  }
+  return answer;
+}
+
+/** Asks all four services and compares each answer with the oracle's over `facts`. */
+async function checkServices(
+  db: Awaited<ReturnType<typeof memoryDb>>,
+  facts: Fact[],
+  nowMs: number,
+  period: Period,
+  range: { from: number | null; to: number | null },
+  days: number,
+) {
+  const timeZone = db.timeZone;
+  const now = () => new Date(nowMs);
+
+  const query = "hours" in period ? `hours=${period.hours}` : `days=${period.days}`;
+  const unclosed = await (await createUnclosedService(db, { now }).request(`/v1/unclosed?${query}`))
+    .json();
+  const fromMs = nowMs - periodMs(period);
+  assert.deepEqual(unclosed, {
+    from: new Date(fromMs).toISOString(),
+    to: new Date(nowMs).toISOString(),
+    count: facts.filter((f) => f.status !== "closed" && f.opened >= fromMs && f.opened <= nowMs).length,
+  });
+
+  const current = wallMonth(nowMs, timeZone);
+  let from = range.from === null ? undefined : addMonths(current, range.from);
+  let to = range.to === null ? undefined : addMonths(current, range.to);
+  if (from && to && from > to) [from, to] = [to, from];
+  const params = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  const res = await createResolutionTimeService(db, { now }).request(`/v1/resolution-time?${params}`);
+  const { months } = await res.json();
+  const expected = expectedMonths(facts, nowMs, timeZone, from, to);
+  assert.deepEqual(months.map((m: { month: string }) => m.month), expected.map((m) => m.month));
+  months.forEach((m: Record<string, number | null>, i: number) => {
+    assert.equal(m.closed, expected[i].closed);
+    if (expected[i].averageHours === null) assert.equal(m.averageHours, null);
+    else assert.ok(Math.abs(m.averageHours! - expected[i].averageHours!) < 1e-9);
+    for (const field of ["medianHours", "p90Hours"] as const) {
+      const exact = expected[i][field];
+      if (exact === null) assert.equal(m[field], null);
+      // Within 5 % of the exact percentile (and exactly 0 when it is 0).
+      else assert.ok(Math.abs(m[field]! - exact) <= 0.05 * exact, `${field} ${m[field]} vs ${exact}`);
+    }
+  });
+
+  const active = await (await createActiveByCategoryService(db).request("/v1/active-by-category")).json();
+  assert.deepEqual(active, {
+    categories: CATEGORIES.map((category) => ({
+      category,
+      active: facts.filter((f) => f.category === category && f.status === "active").length,
+    })),
+  });
+
+  const backlog = await (await createBacklogService(db, { now }).request(`/v1/backlog?days=${days}`)).json();
+  assert.deepEqual(backlog, { days: expectedBacklog(facts, nowMs, timeZone, days) });
+}
+
+const daysArb = fc.oneof(
+  fc.integer({ min: 1, max: 45 }),
+  fc.constantFrom(366),
+  fc.integer({ min: 1, max: 366 }),
+);
+const nowArb = fc.integer({
+  min: Date.parse("2025-06-01T00:00:00Z"),
+  max: Date.parse("2027-06-01T00:00:00Z"),
+});
+
+Deno.test("[analytics] all four services equal a direct count over random histories", async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom(...ZONES),
-      fc.integer({ min: Date.parse("2025-06-01T00:00:00Z"), max: Date.parse("2027-06-01T00:00:00Z") }),
+      nowArb,
       periodArb,
       fc.array(ticketArb, { maxLength: 25 }),
       rangeArb,
-      async (timeZone, nowMs, period, specs, range) => {
+      daysArb,
+      async (timeZone, nowMs, period, specs, range, days) => {
         const db = await memoryDb(timeZone);
         try {
           const facts = await buildHistory(db, specs, nowMs, period);
-          const now = () => new Date(nowMs);
-
-          const query = "hours" in period ? `hours=${period.hours}` : `days=${period.days}`;
-          const unclosed = await (await createUnclosedService(db, { now }).request(`/v1/unclosed?${query}`))
-            .json();
-          const fromMs = nowMs - periodMs(period);
-          assert.deepEqual(unclosed, {
-            from: new Date(fromMs).toISOString(),
-            to: new Date(nowMs).toISOString(),
-            count: facts.filter((f) =>
-              f.status !== "closed" && f.opened >= fromMs && f.opened <= nowMs
-            ).length,
-          });
-
-          const current = wallMonth(nowMs, timeZone);
-          let from = range.from === null ? undefined : addMonths(current, range.from);
-          let to = range.to === null ? undefined : addMonths(current, range.to);
-          if (from && to && from > to) [from, to] = [to, from];
-          const params = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) });
-          const res = await createResolutionTimeService(db, { now }).request(`/v1/resolution-time?${params}`);
-          const { months } = await res.json();
-          const expected = expectedMonths(facts, nowMs, timeZone, from, to);
-          assert.deepEqual(months.map((m: { month: string }) => m.month), expected.map((m) => m.month));
-          months.forEach((m: { closed: number; averageHours: number | null }, i: number) => {
-            assert.equal(m.closed, expected[i].closed);
-            if (expected[i].averageHours === null) assert.equal(m.averageHours, null);
-            else assert.ok(Math.abs(m.averageHours! - expected[i].averageHours!) < 1e-9);
-          });
-
-          const active = await (await createActiveByCategoryService(db).request("/v1/active-by-category"))
-            .json();
-          assert.deepEqual(active, {
-            categories: CATEGORIES.map((category) => ({
-              category,
-              active: facts.filter((f) => f.category === category && f.status === "active").length,
-            })),
-          });
+          await checkServices(db, facts, nowMs, period, range, days);
         } finally {
           db.kv.close();
         }
       },
     ),
     { numRuns: 150 },
+  );
+});
+
+Deno.test("[analytics] all four services equal a direct count over random imported histories", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...ZONES),
+      nowArb,
+      periodArb,
+      fc.array(ticketArb, { maxLength: 25 }),
+      rangeArb,
+      daysArb,
+      async (timeZone, nowMs, period, specs, range, days) => {
+        // The same history written once through the web app's path, then exported and imported elsewhere.
+        const built = await memoryDb(timeZone);
+        const db = await memoryDb(timeZone);
+        try {
+          const facts = await buildHistory(built, specs, nowMs, period);
+          const items = (await Array.fromAsync(allTickets(built))).map(({ version: _, ...ticket }) => ({
+            ticket,
+            messages: [],
+          }));
+          await importTickets(db, items);
+          await checkServices(db, facts, nowMs, period, range, days);
+          assert.deepEqual(await verifyStore(db), []);
+        } finally {
+          built.kv.close();
+          db.kv.close();
+        }
+      },
+    ),
+    { numRuns: 60 },
   );
 });
 

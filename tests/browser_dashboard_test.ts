@@ -27,7 +27,12 @@ Deno.test(
     const active = serve(createActiveByCategoryService(db));
     const web = await startWebApp({
       kv,
-      serviceUrls: { unclosed: unclosed.url, resolutionTime: resolution.url, activeByCategory: active.url },
+      serviceUrls: {
+        unclosed: unclosed.url,
+        resolutionTime: resolution.url,
+        activeByCategory: active.url,
+        backlog: "http://127.0.0.1:9",
+      },
     });
     const browser = await launchBrowser();
     try {

@@ -20,6 +20,8 @@ async function appHistory(db: Db) {
     category: "technical_it",
     categoryConfidence: 0.61,
     openedAt: at("2026-01-31T23:30:00.000Z"),
+    // With an actor the ticket keeps a history, which the round trip must carry too.
+    actor: { role: "reporter", name: "Ana" },
   });
   await addMessage(db, a.id, {
     authorRole: "reporter",
@@ -44,7 +46,7 @@ async function appHistory(db: Db) {
       activatedAt: "2026-02-01T09:30:00.000Z",
       updatedAt: "2026-02-01T09:30:00.000Z",
     }),
-    { expectedVersion: null },
+    { expectedVersion: null, actor: { role: "helpdesk", name: "Sam" } },
   );
   await updateTicket(
     db,
@@ -55,7 +57,7 @@ async function appHistory(db: Db) {
       closedAt: "2026-02-02T10:00:00.000Z",
       updatedAt: "2026-02-02T10:00:00.000Z",
     }),
-    { expectedVersion: null },
+    { expectedVersion: null, actor: { role: "helpdesk", name: null } },
   );
   const b = await createTicket(db, {
     description: "Canteen queue — 40 minutes, «again» 🙁",
@@ -102,9 +104,16 @@ Deno.test("[cli] export → import into an empty store → export gives identica
       "closedAt",
       "updatedAt",
       "messages",
+      "history",
     ]);
     assert.equal(ticket.messages.length, 2);
     assert.deepEqual(ticket.messages.map((m: { internal: boolean }) => m.internal), [false, true]);
+    assert.deepEqual(
+      ticket.history.map((e: { field: string; actorName: string | null }) => [e.field, e.actorName]),
+      [["created", "Ana"], ["status", "Sam"], ["status", null]],
+    );
+    // A ticket without a history has no history field: lines from before histories stay as they were.
+    assert.equal("history" in JSON.parse(first[1]), false);
 
     const target = await memoryDb(timeZone);
     const summary = await importLines(

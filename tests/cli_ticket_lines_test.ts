@@ -54,3 +54,44 @@ Deno.test("[cli] deno task import refuses a line that is not UTF-8 by its number
   assert.match(result.stdout + result.stderr, /line 2: not valid UTF-8 \(at byte \d+ of the line\)/);
   assert.match(result.stdout, /1 ticket/);
 });
+
+Deno.test("[cli] an import line's history is checked: numbering, times, and that it ends where the ticket is", () => {
+  const entry = (over: Record<string, unknown>) => ({
+    at: "2026-03-01T10:00:00.000Z",
+    actorRole: "reporter",
+    actorName: "Ana",
+    field: "created",
+    from: null,
+    to: "The projector in B2 is broken",
+    ...over,
+  });
+  const withHistory = (history: unknown[]) => JSON.stringify({ ...JSON.parse(line([])), history });
+  const changed = entry({
+    at: "2026-03-01T11:00:00.000Z",
+    field: "description",
+    from: "The projector in B2 is broken",
+    to: "The projector in B2 is broken",
+  });
+  assert.equal(parseTicketLine(withHistory([entry({}), changed]), NOW).history.length, 2);
+  assert.deepEqual(parseTicketLine(line([]), NOW).history, []);
+  const refusals: [unknown[], RegExp][] = [
+    [[entry({ seq: 2 })], /history\[0\]\.seq must be 1/],
+    [[entry({ field: "owner" })], /history\[0\]\.field: field must be one of created, description/],
+    [[entry({ at: "2026-02-01T00:00:00.000Z" })], /history\[0\]\.at is before the ticket was opened/],
+    [[entry({ at: "2026-04-01T00:00:00.000Z" })], /history\[0\]\.at is after the ticket's updatedAt/],
+    [[entry({ to: "Something else entirely" })], /the history's last description is not the ticket's/],
+    [[entry({}), { ...changed, from: "Not what it was" }], /history\[1\] changes description from a value/],
+    [
+      [entry({}), entry({ at: "2026-03-01T11:00:00.000Z" })],
+      /history\[1\] says created but is not the first/,
+    ],
+    [
+      [entry({ field: "status", from: "open", to: "closed" })],
+      /the history's last status is not the ticket's/,
+    ],
+    [[entry({ extra: 1 })], /history\[0\]: Unknown field extra/],
+  ];
+  for (const [history, reason] of refusals) {
+    assert.throws(() => parseTicketLine(withHistory(history), NOW), reason);
+  }
+});

@@ -9,9 +9,10 @@ import {
   updateTicket,
 } from "../lib/data/mod.ts";
 import { keys } from "../lib/data/keys.ts";
+import { histogramBucketOf } from "../lib/data/resolution_histogram.ts";
 import { repairStore } from "../lib/data/repair.ts";
 import { verifyStore } from "../lib/data/verify.ts";
-import { memoryDb } from "./helpers.ts";
+import { histogramHours, memoryDb } from "./helpers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -78,6 +79,28 @@ Deno.test("[cli] verify finds a tampered counter, a lost index and a stray index
   db.kv.close();
 });
 
+Deno.test("[cli] verify finds a tampered resolution-time histogram bucket, and repair fixes it", async () => {
+  const db = await memoryDb();
+  await someTickets(db);
+  // Ticket a: opened 28 Feb 20:00, closed 1 Mar 01:00 UTC — 5 hours, counted in February's histogram.
+  const bucket = histogramBucketOf(5 * 3_600_000);
+  await db.kv.set(keys.resolutionHistogram("2026-02", bucket), new Deno.KvU64(3n));
+  await db.kv.set(keys.resolutionHistogram("2026-02", bucket + 7), new Deno.KvU64(1n));
+  const mismatches = await verifyStore(db);
+  assert.deepEqual(
+    mismatches.map((m) => [m.key, m.expected, m.actual]).sort(),
+    [
+      [keys.resolutionHistogram("2026-02", bucket), "1", "3"],
+      [keys.resolutionHistogram("2026-02", bucket + 7), null, "1"],
+    ].sort(),
+  );
+  await repairStore(db);
+  assert.deepEqual(await verifyStore(db), []);
+  const [feb] = await resolutionByOpenMonth(db, new Date("2026-03-10T00:00:00Z"));
+  assert.equal(feb.medianHours, histogramHours(5));
+  db.kv.close();
+});
+
 Deno.test("[cli] repair moves the month counters to a new campus time zone", async () => {
   const kv = await Deno.openKv(":memory:");
   await someTickets(await openStore({ kv, timeZone: "UTC" }));
@@ -88,7 +111,13 @@ Deno.test("[cli] repair moves the month counters to a new campus time zone", asy
   assert.deepEqual(await verifyStore(db), []);
   // Opened 20:00 UTC on 28 Feb is 01:30 on 1 March in India.
   const months = await resolutionByOpenMonth(db, new Date("2026-03-10T00:00:00Z"));
-  assert.deepEqual(months, [{ month: "2026-03", closed: 1, averageHours: 5 }]);
+  assert.deepEqual(months, [{
+    month: "2026-03",
+    closed: 1,
+    averageHours: 5,
+    medianHours: histogramHours(5),
+    p90Hours: histogramHours(5),
+  }]);
   kv.close();
 });
 

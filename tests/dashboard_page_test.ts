@@ -16,6 +16,7 @@ const URLS = {
   unclosed: "http://unclosed.test",
   resolutionTime: "http://resolution.test",
   activeByCategory: "http://active.test",
+  backlog: "http://backlog.test",
 };
 const NOW = new Date("2026-03-10T09:00:00.000Z");
 

@@ -144,7 +144,7 @@ Deno.test("[deploy] without a build the web app refuses to start in one line nam
 });
 
 Deno.test(
-  "[deploy] after deno task build, the web app and the three services serve every page with working islands under --deny-run, writing only the KV folder",
+  "[deploy] after deno task build, the web app and the four services serve every page with working islands under --deny-run, writing only the KV folder",
   { sanitizeOps: false, sanitizeResources: false },
   async () => {
     const project = await copyProject();
@@ -157,7 +157,7 @@ Deno.test(
       const built = JSON.parse(await Deno.readTextFile(join(project, "static/build/manifest.json")));
       const before = await snapshot(project);
 
-      const [webPort, ...servicePorts] = freePorts(4);
+      const [webPort, ...servicePorts] = freePorts(SERVICES.length + 1);
       const env: Record<string, string> = { PORT: String(webPort) };
       SERVICES.forEach((s, i) => {
         env[s.portVariable] = String(servicePorts[i]);

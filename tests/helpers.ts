@@ -1,5 +1,7 @@
 /** Shared test fixtures: fresh in-memory stores and a controllable clock. */
 import { memoryDb } from "../lib/data/testing.ts";
+import { bucketEstimateMs, histogramBucketOf } from "../lib/data/resolution_histogram.ts";
+import { HOUR_MS } from "../lib/time.ts";
 
 export { memoryDb };
 
@@ -26,6 +28,7 @@ export const FAKE_MANIFEST = {
     TicketSummary: "/static/build/TicketSummary-test.js",
     AnalyticsChart: "/static/build/AnalyticsChart-test.js",
     StaffQueue: "/static/build/StaffQueue-test.js",
+    LocalTimes: "/static/build/LocalTimes-test.js",
   },
 };
 
@@ -34,6 +37,7 @@ export const NO_SERVICES = {
   unclosed: "http://127.0.0.1:9",
   resolutionTime: "http://127.0.0.1:9",
   activeByCategory: "http://127.0.0.1:9",
+  backlog: "http://127.0.0.1:9",
 };
 
 /** A web app on a fresh in-memory store with a manual clock, for `app.request()` tests. */
@@ -64,4 +68,12 @@ export function api(
     headers: h,
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   }));
+}
+
+/**
+ * The median/p90 estimate service 2 gives for a resolution time of `hours` (its histogram bucket's middle),
+ * for tests that know every duration of a month.
+ */
+export function histogramHours(hours: number): number {
+  return bucketEstimateMs(histogramBucketOf(Math.round(hours * HOUR_MS))) / HOUR_MS;
 }

@@ -201,6 +201,53 @@ export async function ticketFlow(serve: (request: Request) => Response | Promise
   refused(await staff.POST("/tickets/{id}/messages", { params: { path }, body: { text: "Done." } }), 409);
   assert.deepEqual(ok(await staff.GET("/tickets/{id}", { params: { path } }), 200).data, closed);
 
+  // A reporter with a key (and a name): My tickets, a history of every change, staff restoring a description.
+  const owner = createClient<paths>({
+    baseUrl,
+    fetch,
+    headers: { "X-Helpdesk-Role": "reporter", "X-Helpdesk-Reporter-Key": "k".repeat(43), "X-Helpdesk-Name": "Ada" },
+  });
+  const own: Ticket = ok(await owner.POST("/tickets", {
+    body: { description: "The printer on floor 2 jams on every page" },
+  }), 201).data;
+  const ownPath = { id: own.id };
+  const mine = ok(await owner.GET("/tickets", { params: { query: { mine: "true" } } }), 200).data;
+  assert.deepEqual(mine.tickets.map((t) => [t.id, t.unreadReplies]), [[own.id, 0]]);
+  refused(await staff.GET("/tickets", { params: { query: { mine: "true" } } }), 400, "mine");
+  const edited: Ticket = ok(await owner.PATCH("/tickets/{id}", {
+    params: { path: ownPath, header: { "if-match": own.version } },
+    body: { description: "lol nothing is broken" },
+  }), 200).data;
+  const history = ok(await staff.GET("/tickets/{id}/history", { params: { path: ownPath } }), 200).data.history;
+  // (The category may follow the new description as a third entry: the classifier chose again.)
+  assert.deepEqual(history.slice(0, 2).map((e) => [e.field, e.actorRole, e.actorName]), [
+    ["created", "reporter", "Ada"],
+    ["description", "reporter", "Ada"],
+  ]);
+  const unknown = { id: "01JZZZZZZZZZZZZZZZZZZZZZZZ" };
+  refused(await nobody.GET("/tickets/{id}/history", { params: { path: ownPath } }), 400, "X-Helpdesk-Role");
+  refused(await reporter.GET("/tickets/{id}/history", { params: { path: unknown } }), 404);
+  const change = { id: own.id, seq: "2" };
+  const restore = "/tickets/{id}/history/{seq}/restore";
+  refused(await staff.POST(restore, { params: { path: change } }), 428, "If-Match");
+  refused(await nobody.POST(restore, { params: { path: change, header: { "if-match": edited.version } } }), 400);
+  refused(await owner.POST(restore, { params: { path: change, header: { "if-match": edited.version } } }), 403);
+  refused(await staff.POST(restore, { params: { path: { ...change, seq: "1" }, header: { "if-match": edited.version } } }), 404);
+  refused(await staff.POST(restore, { params: { path: change, header: { "if-match": own.version } } }), 409);
+  const restored: Ticket = ok(await staff.POST(restore, {
+    params: { path: change, header: { "if-match": edited.version } },
+  }), 200).data;
+  assert.equal(restored.description, own.description);
+  const seen = { seq: 0 };
+  const marked = await owner.PUT("/tickets/{id}/seen", { params: { path: ownPath }, body: seen });
+  assert.equal(marked.response.status, 204);
+  refused(await staff.PUT("/tickets/{id}/seen", { params: { path: ownPath }, body: seen }), 400, "mine");
+  refused(await owner.PUT("/tickets/{id}/seen", { params: { path: unknown }, body: seen }), 404);
+  const latin = { "Content-Type": "application/json; charset=latin1" };
+  const elsewhere = { "Content-Type": "text/plain", Origin: "http://elsewhere.example" };
+  refused(await owner.PUT("/tickets/{id}/seen", { params: { path: ownPath }, body: seen, headers: latin }), 415);
+  refused(await owner.PUT("/tickets/{id}/seen", { params: { path: ownPath }, body: seen, headers: elsewhere }), 403);
+
   // Without a role every call is refused; so is bad input, naming the field at fault.
   const role = "X-Helpdesk-Role";
   refused(await nobody.POST("/tickets", { body: { description: "The heating in room 4 is off" } }), 400, role);
@@ -230,7 +277,7 @@ export async function ticketFlow(serve: (request: Request) => Response | Promise
 /** Never run: each marked line must fail the type check, or the client is not typed by the document. */
 export function mistakes(client: Client<paths>, ticket: Ticket) {
   // @ts-expect-error the document has no such path
-  void client.GET("/tickets/{id}/history", { params: { path: { id: ticket.id } } });
+  void client.GET("/tickets/{id}/attachments", { params: { path: { id: ticket.id } } });
   // @ts-expect-error tickets cannot be deleted
   void client.DELETE("/tickets/{id}", { params: { path: { id: ticket.id } } });
   // @ts-expect-error a new ticket is a description and nothing else

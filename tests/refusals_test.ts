@@ -156,6 +156,7 @@ Deno.test("[refusals] role-dependent answers are private to the browser and vary
   assert.match(json.headers.get("cache-control")!, /private/);
   assert.match(json.headers.get("vary")!, /Cookie/);
   assert.match(json.headers.get("vary")!, /X-Helpdesk-Role/);
+  assert.match(json.headers.get("vary")!, /X-Helpdesk-Reporter-Key/);
   await json.body?.cancel();
   t.close();
 });

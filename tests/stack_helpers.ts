@@ -28,7 +28,7 @@ export async function runCli(name: string, args: string[], kvPath: string) {
 export async function startStack() {
   const dir = await Deno.makeTempDir({ prefix: "helpdesk_stack_" });
   const kvPath = `${dir}/helpdesk.sqlite3`;
-  const [web, unclosed, resolution, active] = freePorts(4);
+  const [web, unclosed, resolution, active, backlog] = freePorts(5);
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--config", CONFIG, `${ROOT}main.ts`],
     env: {
@@ -37,6 +37,7 @@ export async function startStack() {
       HELPDESK_UNCLOSED_PORT: String(unclosed),
       HELPDESK_RESOLUTION_PORT: String(resolution),
       HELPDESK_ACTIVE_PORT: String(active),
+      HELPDESK_BACKLOG_PORT: String(backlog),
     },
     stdout: "null",
     stderr: "inherit",

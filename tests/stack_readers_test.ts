@@ -43,16 +43,17 @@ interface Failure {
   outcome: string;
 }
 
-/** Starts `main.ts` on free ports over a new KV file; resolves once all four processes answer. */
+/** Starts `main.ts` on free ports over a new KV file; resolves once all five processes answer. */
 async function startStack() {
   const dir = await Deno.makeTempDir({ prefix: "helpdesk_stack_readers_" });
-  const [web, unclosed, resolution, active] = freePorts(4);
+  const [web, unclosed, resolution, active, backlog] = freePorts(5);
   const env = {
     HELPDESK_KV: `${dir}/helpdesk.sqlite3`,
     PORT: String(web),
     HELPDESK_UNCLOSED_PORT: String(unclosed),
     HELPDESK_RESOLUTION_PORT: String(resolution),
     HELPDESK_ACTIVE_PORT: String(active),
+    HELPDESK_BACKLOG_PORT: String(backlog),
   };
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--config", CONFIG, MAIN],
@@ -61,7 +62,7 @@ async function startStack() {
     stderr: "inherit",
   }).spawn();
   const base = `http://127.0.0.1:${web}`;
-  const ports = [unclosed, resolution, active];
+  const ports = [unclosed, resolution, active, backlog];
   for (const url of [`${base}/`, ...ports.map((p) => `http://127.0.0.1:${p}/health`)]) await waitUntilUp(url);
   return { child, dir, env, base };
 }

@@ -95,12 +95,12 @@ function pollWebApp(url: string) {
 
 /**
  * Starts main.ts on a temp store and free ports, keeps its stderr (echoed, for a failing test's output),
- * and waits for the processes named in `waitFor` (all four by default) to answer.
+ * and waits for the processes named in `waitFor` (all five by default) to answer.
  */
 async function start(options: { ports?: number[]; waitFor?: number[] } = {}) {
   const dir = await Deno.makeTempDir({ prefix: "helpdesk_start_" });
-  const ports = options.ports ?? freePorts(4);
-  const [web, unclosed, resolution, active] = ports;
+  const ports = options.ports ?? freePorts(5);
+  const [web, unclosed, resolution, active, backlog] = ports;
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--config", CONFIG, MAIN],
     env: {
@@ -109,17 +109,19 @@ async function start(options: { ports?: number[]; waitFor?: number[] } = {}) {
       HELPDESK_UNCLOSED_PORT: String(unclosed),
       HELPDESK_RESOLUTION_PORT: String(resolution),
       HELPDESK_ACTIVE_PORT: String(active),
+      HELPDESK_BACKLOG_PORT: String(backlog),
     },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  // The "open" lines, each with whether all four ports took a connection at the moment it was printed.
+  // The "open" lines, each with whether all five ports took a connection at the moment it was printed.
   const opened: { line: string; allListening: boolean }[] = [];
   const urls = [
     `http://127.0.0.1:${web}/`,
     `http://127.0.0.1:${unclosed}/health`,
     `http://127.0.0.1:${resolution}/health`,
     `http://127.0.0.1:${active}/health`,
+    `http://127.0.0.1:${backlog}/health`,
   ];
   const outDone = (async () => {
     let rest = "";
@@ -171,7 +173,7 @@ async function start(options: { ports?: number[]; waitFor?: number[] } = {}) {
     },
     cleanup: () => Deno.remove(dir, { recursive: true }),
   };
-  for (const i of options.waitFor ?? [0, 1, 2, 3]) await waitUntilUp(urls[i]);
+  for (const i of options.waitFor ?? [0, 1, 2, 3, 4]) await waitUntilUp(urls[i]);
   return stack;
 }
 
@@ -195,15 +197,15 @@ async function dashboard(webUrl: string, analysis: string) {
   return { status: res.status, html: await res.text() };
 }
 
-Deno.test("[start] all four processes come up, the dashboard reaches the services, Ctrl-C stops them all", {
+Deno.test("[start] all five processes come up, the dashboard reaches the services, Ctrl-C stops them all", {
   sanitizeResources: false,
 }, async () => {
   const stack = await start();
-  // "open" only once everything listens: at the moment it was printed, all four ports took a connection.
+  // "open" only once everything listens: at the moment it was printed, all five ports took a connection.
   for (let i = 0; i < 50 && stack.opened.length === 0; i++) await pause(100);
   assert.equal(stack.opened.length, 1, "one open line");
   assert.match(stack.opened[0].line, new RegExp(`open http://127\\.0\\.0\\.1:${stack.ports[0]}/`));
-  assert.ok(stack.opened[0].allListening, "the open line came after all four processes listened");
+  assert.ok(stack.opened[0].allListening, "the open line came after all five processes listened");
   const { status, html } = await dashboard(stack.urls[0], "active");
   assert.equal(status, 200);
   assert.match(html, /Active tickets per category/);
@@ -219,8 +221,12 @@ Deno.test(
   async () => {
     const stack = await start();
     const [webUrl, unclosedUrl, ...otherUrls] = stack.urls;
-    const [, unclosedPort, resolutionPort, activePort] = stack.ports;
-    const others = [await servicePid(resolutionPort), await servicePid(activePort)];
+    const [, unclosedPort, resolutionPort, activePort, backlogPort] = stack.ports;
+    const others = [
+      await servicePid(resolutionPort),
+      await servicePid(activePort),
+      await servicePid(backlogPort),
+    ];
     const poller = pollWebApp(webUrl);
     await pause(500);
 
@@ -242,7 +248,10 @@ Deno.test(
     const { ok, failures } = await poller.stop();
     assert.deepEqual(failures, [], "the web app answered every request");
     assert.ok(ok >= 5, `the web app was polled throughout (${ok} answers)`);
-    assert.deepEqual([await servicePid(resolutionPort), await servicePid(activePort)], others);
+    assert.deepEqual(
+      [await servicePid(resolutionPort), await servicePid(activePort), await servicePid(backlogPort)],
+      others,
+    );
     for (const url of otherUrls) assert.ok(await answers(url), `${url} still up`);
     assert.equal(stack.log().match(/restarting in/g)?.length, 1, "one restart, one log line");
     assert.doesNotMatch((await dashboard(webUrl, "unclosed")).html, /unavailable/);
@@ -256,10 +265,10 @@ Deno.test(
   "[start] a service that cannot start is given up on with a clear message; the web app and other services stay up",
   { sanitizeResources: false },
   async () => {
-    const ports = freePorts(4);
+    const ports = freePorts(5);
     // The unclosed service's port is taken, so every start of it fails right away.
     const squatter = Deno.listen({ hostname: "127.0.0.1", port: ports[1] });
-    const stack = await start({ ports, waitFor: [0, 2, 3] });
+    const stack = await start({ ports, waitFor: [0, 2, 3, 4] });
     const [webUrl, unclosedUrl, ...otherUrls] = stack.urls;
     const poller = pollWebApp(webUrl);
 
@@ -294,9 +303,9 @@ Deno.test(
   "[start] a taken web-app port is named with PORT in one line, no stack trace; the web app is given up on and everything stops with a non-zero exit",
   { sanitizeResources: false },
   async () => {
-    const ports = freePorts(4);
+    const ports = freePorts(5);
     const squatter = Deno.listen({ hostname: "127.0.0.1", port: ports[0] });
-    const stack = await start({ ports, waitFor: [1, 2, 3] });
+    const stack = await start({ ports, waitFor: [1, 2, 3, 4] });
     const { code } = await stack.status;
     squatter.close();
     assert.notEqual(code, 0);

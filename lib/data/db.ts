@@ -1,7 +1,9 @@
 import { ValidationError } from "../errors.ts";
 import { retryWhileBusy } from "./busy.ts";
 import { keys } from "./keys.ts";
+import { derivedKeysOutdated } from "./derived_layout.ts";
 import { migrateStore } from "./migrate.ts";
+import { repairStore } from "./repair.ts";
 import { isTimeZone } from "./time_buckets.ts";
 
 /** An open store: the KV handle plus the campus time zone its month counters are kept in. */
@@ -17,7 +19,10 @@ type StoreSource = ({ kvPath: string } | { kv: Deno.Kv }) & { timeZone?: string 
 interface StoreOptions {
   /** Never write: no time-zone marker, no migration (the analytics services, export, verify). */
   readOnly?: boolean;
-  /** Open a store whose month counters are kept in another zone, so `verify --repair` can move them. */
+  /**
+   * Open a store whose month counters are kept in another zone, so `verify --repair` can move them (that
+   * tool rebuilds the indexes and counters itself, so opening does not).
+   */
   anyTimeZone?: boolean;
 }
 
@@ -35,7 +40,8 @@ export class TimeZoneMismatchError extends Error {
 /**
  * Opens the helpdesk store every process works on. Month counters depend on the time zone, so a store whose
  * counters were built for another zone is refused rather than silently mixing two calendars. The writer
- * (not readOnly) marks a new store with its zone and brings an older store's layout up to date.
+ * (not readOnly) marks a new store with its zone and brings an older store's layout up to date, rebuilding
+ * its indexes and counters when this code derives other ones than those it was built with.
  */
 export async function openStore(source: StoreSource, options: StoreOptions = {}): Promise<Db> {
   const kv = "kv" in source ? source.kv : await openKv(source.kvPath);
@@ -56,8 +62,28 @@ export async function openStore(source: StoreSource, options: StoreOptions = {})
       await retryWhileBusy(() => kv.atomic().check(stored).set(keys.timeZone(), asked).commit());
     }
     await migrateStore(kv);
+    const db = { kv, timeZone: asked };
+    if (!options.anyTimeZone && await derivedKeysOutdated(db)) {
+      // Several isolates may open a hosted store at once while others write: only a stopped app may rebuild.
+      if ("kvPath" in source && /^https?:\/\//.test(source.kvPath)) {
+        throw new DerivedKeysOutdatedError(source.kvPath);
+      }
+      await repairStore(db);
+    }
   }
   return { kv, timeZone: asked };
+}
+
+/** A hosted store whose indexes and counters were built by an older release and must be rebuilt offline. */
+class DerivedKeysOutdatedError extends Error {
+  /** Says which store and the one command that brings it up to date. */
+  constructor(readonly path: string) {
+    super(
+      `the indexes and counters of ${path} were built by an older release: stop the app and run ` +
+        `"HELPDESK_KV=${path} deno task verify --repair" once, then start it again`,
+    );
+    this.name = "DerivedKeysOutdatedError";
+  }
 }
 
 /**

@@ -26,25 +26,37 @@ import { getManyChunked } from "./get_many.ts";
 import { keys } from "./keys.ts";
 import { contributionsOf, countTicketChange } from "./ticket_effects.ts";
 import { threadStateOfThread } from "./thread_state.ts";
-import type { Message, StoredTicket, TicketRecord } from "./types.ts";
+import type { HistoryEntry, Message, StoredTicket, TicketRecord } from "./types.ts";
 
-/** One ticket to import: its record, with its historical times, and its thread (seq 1, 2, 3… in order). */
+/**
+ * One ticket to import: its record, with its historical times, its thread (seq 1, 2, 3… in order) and
+ * its history (numbered the same way; none for a ticket from before histories).
+ */
 export interface ImportItem {
   ticket: TicketRecord;
   messages: Message[];
+  history?: HistoryEntry[];
 }
 
 /**
- * The stored form of an imported record: its first revision, a thread as long as the one imported, and the
- * thread state that thread gives (notes, who wrote the newest visible message).
+ * The stored form of an imported record: its first revision, a thread and a history as long as imported, and
+ * the thread state that thread gives (notes, who wrote the newest visible message).
  */
 function storedOf(item: ImportItem): StoredTicket {
-  return {
+  const historyCount = item.history?.length ?? 0;
+  const stored: StoredTicket = {
     ...item.ticket,
     rev: 1,
     messageCount: item.messages.length,
     ...threadStateOfThread(item.messages),
   };
+  return historyCount > 0 ? { ...stored, historyCount } : stored;
+}
+
+/** One key a piece writes besides the record: a message of the thread or an entry of the history. */
+interface Write {
+  key: Deno.KvKey;
+  value: Message | HistoryEntry;
 }
 
 /** What happened to one ticket: written now, or left alone because a ticket with its id exists. */
@@ -79,7 +91,8 @@ type Counters = Map<string, { key: Deno.KvKey; delta: bigint }>;
 /** One planned write: a ticket (with all or the last part of its thread), or an earlier part of a long thread. */
 interface Piece {
   item: ImportItem;
-  messages: Message[];
+  /** Messages and history entries, each under its own key. */
+  writes: Write[];
   /** The record, its indexes and its counters go in this piece (the last one of the ticket). */
   ticket: { indexes: Deno.KvKey[]; counters: Counters } | null;
   /** Cost of everything but the counters, which a commit shares among its tickets. */
@@ -193,18 +206,22 @@ function plan(item: ImportItem, timeZone: string): Piece[] {
     bytes: checkKeyBytes + indexKeyBytes + valueBytes(item.ticket) + 64 * indexes.length,
   };
   const alone = add(add(ticketCost, countersCost(counters, new Set())), GROUP_COST);
-  // Every message key is the thread's prefix and a number.
-  const messageKeyBytes = keyBytes(keys.messagePrefix(id)) + 10;
+  // Every message key is the thread's prefix and a number; a history key is no longer.
+  const messageKeyBytes = Math.max(keyBytes(keys.messagePrefix(id)), keyBytes(keys.historyPrefix(id))) + 10;
   const pieces: Piece[] = [];
-  let current: Piece = { item, messages: [], ticket: null, cost: base() };
-  for (const message of item.messages) {
-    const bytes = messageKeyBytes + valueBytes(message);
+  let current: Piece = { item, writes: [], ticket: null, cost: base() };
+  const writes: Write[] = [
+    ...item.messages.map((m) => ({ key: keys.message(id, m.seq), value: m })),
+    ...(item.history ?? []).map((e) => ({ key: keys.historyEntry(id, e.seq), value: e })),
+  ];
+  for (const write of writes) {
+    const bytes = messageKeyBytes + valueBytes(write.value);
     const { cost } = current;
-    if (current.messages.length > 0 && !fits(add(cost, alone), one(messageKeyBytes, bytes))) {
+    if (current.writes.length > 0 && !fits(add(cost, alone), one(messageKeyBytes, bytes))) {
       pieces.push(current);
-      current = { item, messages: [], ticket: null, cost: base() };
+      current = { item, writes: [], ticket: null, cost: base() };
     }
-    current.messages.push(message);
+    current.writes.push(write);
     // The piece's own cost, added up in place: a ticket has a few messages, a thread up to thousands.
     current.cost.mutations++;
     current.cost.keyBytes += messageKeyBytes;
@@ -343,10 +360,10 @@ async function commitPieces(db: Db, group: Piece[]): Promise<string[]> {
     const op = db.kv.atomic();
     const counters: Counters = new Map();
     let firstOpened: bigint | null = null;
-    for (const { item, messages, ticket: effects } of pending) {
+    for (const { item, writes, ticket: effects } of pending) {
       const { ticket } = item;
       op.check({ key: keys.ticket(ticket.id), versionstamp: null });
-      for (const message of messages) op.set(keys.message(ticket.id, message.seq), message);
+      for (const write of writes) op.set(write.key, write.value);
       if (!effects) continue;
       op.set(keys.ticket(ticket.id), storedOf(item));
       for (const key of effects.indexes) op.set(key, ticket.id);
@@ -411,7 +428,7 @@ function utf8Length(text: string): number {
  * bytes, a number in at most 9; a field's name is a one-byte string; 16 bytes cover the header and the
  * object's own tags. Summing the fields costs a fraction of a JSON.stringify per message.
  */
-function valueBytes(value: TicketRecord | Message): number {
+function valueBytes(value: TicketRecord | Message | HistoryEntry): number {
   let size = 16;
   for (const name in value) {
     const field: unknown = value[name as keyof typeof value];

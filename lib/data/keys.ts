@@ -30,8 +30,16 @@ const P = {
   closedByOpenMonth: "stats_closed_by_open_month",
   resolutionMsByOpenMonth: "stats_resolution_ms_by_open_month",
   unclosedByOpenBucket: "stats_unclosed_by_open_bucket",
+  resolutionHistogramByOpenMonth: "stats_resolution_histogram_by_open_month",
+  resolutionCoarseHistogramByOpenMonth: "stats_resolution_coarse_histogram_by_open_month",
+  openedByDay: "stats_opened_by_day",
+  closedByDay: "stats_closed_by_day",
   firstOpenedAt: "stats_first_opened_at",
   ticketStates: "ticket_states",
+  history: "ticket_history",
+  reporterTickets: "reporter_tickets",
+  reporterSeen: "reporter_seen",
+  ticketLinks: "ticket_links",
   meta: "meta",
 } as const;
 
@@ -41,6 +49,8 @@ export const keys = {
   timeZone: () => [P.meta, "time_zone"],
   /** The layout version of the store (lib/data/migrate.ts); absent in a store written by release 1. */
   storeFormat: () => [P.meta, "format"],
+  /** Which derived-key layout the indexes and counters were built for (lib/data/derived_layout.ts). */
+  derivedLayout: () => [P.meta, "derived_layout"],
   ticketPrefix: () => [P.tickets],
   ticket: (id: string) => [P.tickets, id],
   byStatusPrefix: (status: Status) => [P.byStatus, status],
@@ -115,6 +125,21 @@ export const keys = {
     level: BucketLevel,
     index: number,
   ) => [P.unclosedByOpenBucket, level, index],
+  /** Closed tickets of an opening month per log-scale resolution-time bucket (resolution_histogram.ts). */
+  resolutionHistogram: (month: string, bucket: number) => [P.resolutionHistogramByOpenMonth, month, bucket],
+  /** The same closed tickets per coarse bucket (eight fine buckets each), read first to find a percentile. */
+  resolutionCoarseHistogram: (month: string, coarse: number) => [
+    P.resolutionCoarseHistogramByOpenMonth,
+    month,
+    coarse,
+  ],
+  resolutionCoarseHistogramPrefix: () => [P.resolutionCoarseHistogramByOpenMonth],
+  /** Tickets opened on a campus calendar day ("YYYY-MM-DD"). */
+  openedByDay: (date: string) => [P.openedByDay, date],
+  openedByDayPrefix: () => [P.openedByDay],
+  /** Tickets closed on a campus calendar day ("YYYY-MM-DD"). */
+  closedByDay: (date: string) => [P.closedByDay, date],
+  closedByDayPrefix: () => [P.closedByDay],
   firstOpenedAt: () => [P.firstOpenedAt],
   /**
    * Grows with every commit that writes a ticket record; list caches compare it to know they are current,
@@ -124,12 +149,28 @@ export const keys = {
   /** A ticket's earlier counted state, kept for a while under the versionstamp it had (see state_log.ts). */
   ticketStatePrefix: (id: string) => [P.ticketStates, id],
   ticketState: (id: string, versionstamp: string) => [P.ticketStates, id, versionstamp],
+  historyPrefix: (ticketId: string) => [P.history, ticketId],
+  /** One change of a ticket's history, keyed by its position (1, 2, 3…), so a range read is oldest first. */
+  historyEntry: (ticketId: string, seq: number) => [P.history, ticketId, seq],
+  /** Tells whether a key is an entry of a ticket's history (written with its change, never rebuilt). */
+  isHistory: (key: Deno.KvKey): boolean => key[0] === P.history,
+  reporterTicketsPrefix: (keyHash: string) => [P.reporterTickets, keyHash],
+  /** A ticket in the My tickets of the reporter key with this hash; the value says how it got there. */
+  reporterTicket: (keyHash: string, ticketId: string) => [P.reporterTickets, keyHash, ticketId],
+  /** How many messages of a ticket the reporter key with this hash has seen (a message seq). */
+  reporterSeen: (keyHash: string, ticketId: string) => [P.reporterSeen, keyHash, ticketId],
+  /** The ticket a private link's token (by its hash) opens. */
+  ticketLink: (tokenHash: string) => [P.ticketLinks, tokenHash],
   /** First parts of every counter kept by `sum` (Deno.KvU64 values), for verify and repair. */
   sumCounterPrefixes: (): Deno.KvKey[] => [
     [P.countByStatusCategory],
     [P.closedByOpenMonth],
     [P.resolutionMsByOpenMonth],
     [P.unclosedByOpenBucket],
+    [P.resolutionHistogramByOpenMonth],
+    [P.resolutionCoarseHistogramByOpenMonth],
+    [P.openedByDay],
+    [P.closedByDay],
   ],
   /** Tells whether a key is a counter (a `sum` counter or the `min` of firstOpenedAt), for repair. */
   isCounter: (key: Deno.KvKey): boolean =>

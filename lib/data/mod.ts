@@ -8,5 +8,8 @@ export * from "./tickets.ts";
 export * from "./messages.ts";
 export * from "./corrections.ts";
 export * from "./stats.ts";
+export * from "./history.ts";
+export * from "./reporters.ts";
 export { createTicketLister, type TicketLister } from "./list_cache.ts";
 export { ticketChangeCount, watchTicketChanges } from "./queue.ts";
+export { backlogByDay } from "./backlog.ts";

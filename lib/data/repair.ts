@@ -7,6 +7,7 @@
 import type { Db } from "./db.ts";
 import { retryWhileBusy } from "./busy.ts";
 import { keys } from "./keys.ts";
+import { markDerivedLayout } from "./derived_layout.ts";
 import { countTicketChange } from "./ticket_effects.ts";
 import { writeTicket } from "./tickets.ts";
 import { listMessages } from "./messages.ts";
@@ -28,7 +29,9 @@ export async function repairStore(
   const { kv, timeZone } = db;
   const mismatches = await verifyStore(db, options);
   const records = mismatches.filter((m) => m.recordFix);
-  const isDerived = (m: Mismatch) => !m.recordFix && (keys.isCounter(m.key) || !keys.isMessage(m.key));
+  // A history is what happened, not derived from the record: it is reported, never rewritten.
+  const isDerived = (m: Mismatch) =>
+    !m.recordFix && !keys.isHistory(m.key) && (keys.isCounter(m.key) || !keys.isMessage(m.key));
   // Record fixes go through the checked write, so their indexes, counters and state log stay in step. The
   // thread state is recounted from the messages the fixed record counts, whichever fix came first.
   for (const { key, recordFix } of records) {
@@ -63,5 +66,6 @@ export async function repairStore(
   const marker = kv.atomic().set(keys.timeZone(), timeZone);
   countTicketChange(marker);
   await retryWhileBusy(() => marker.commit());
+  await markDerivedLayout(kv);
   return mismatches;
 }

@@ -7,6 +7,7 @@ import { CATEGORIES, type Category } from "../categories.ts";
 import { HOUR_MS } from "../time.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
+import { bucketAtRank, bucketEstimateMs, fineBucketsOf, percentileRank } from "./resolution_histogram.ts";
 import { coverSince, monthOf, monthsBetween, type RangeCover } from "./time_buckets.ts";
 import { type Status, STATUSES } from "./types.ts";
 
@@ -68,11 +69,13 @@ async function countEntries(kv: Deno.Kv, prefix: Deno.KvKey, start: number, end:
   return count;
 }
 
-/** Closed-ticket count and mean resolution time of the tickets opened in one month. */
+/** Closed-ticket count, mean, median and 90th percentile resolution time of the tickets opened in one month. */
 interface MonthResolution {
   month: string;
   closed: number;
   averageHours: number | null;
+  medianHours: number | null;
+  p90Hours: number | null;
 }
 
 /**
@@ -94,19 +97,65 @@ export async function resolutionByOpenMonth(
   );
   if (months.length === 0) return [];
   const after = months[months.length - 1] + "\0";
-  const [closed, totals] = await Promise.all([
+  const [closed, totals, percentiles] = await Promise.all([
     readMonthCounters(db.kv, keys.closedByOpenMonthPrefix(), months[0], after),
     readMonthCounters(db.kv, keys.resolutionMsByOpenMonthPrefix(), months[0], after),
+    readPercentiles(db.kv, months[0], after),
   ]);
   return months.map((month) => {
     const count = closed.get(month) ?? 0n;
     const totalMs = totals.get(month) ?? 0n;
+    const percentile = percentiles.get(month);
     return {
       month,
       closed: Number(count),
       averageHours: count === 0n ? null : Number(totalMs) / Number(count) / HOUR_MS,
+      medianHours: percentile ? percentile.medianMs / HOUR_MS : null,
+      p90Hours: percentile ? percentile.p90Ms / HOUR_MS : null,
     };
   });
+}
+
+/**
+ * Median and p90 (in ms) of each month's resolution times: one list of the months' coarse counters, then per
+ * month one list of the fine counters from the coarse bucket holding the median's rank through the one
+ * holding p90's (see resolution_histogram.ts) — a few dozen counters at most, however many tickets. A ticket
+ * closed between the two reads can leave the fine counts short of a rank; the estimate then falls back to
+ * the last fine bucket read that holds tickets.
+ */
+async function readPercentiles(kv: Deno.Kv, from: string, end: string) {
+  const prefix = keys.resolutionCoarseHistogramPrefix();
+  const coarseByMonth = new Map<string, [number, bigint][]>();
+  for await (const entry of kv.list<Deno.KvU64>({ start: [...prefix, from], end: [...prefix, end] })) {
+    const [, month, coarse] = entry.key as [string, string, number];
+    if (entry.value.value === 0n) continue;
+    let list = coarseByMonth.get(month);
+    if (!list) coarseByMonth.set(month, list = []);
+    list.push([coarse, entry.value.value]);
+  }
+  const result = new Map<string, { medianMs: number; p90Ms: number }>();
+  await Promise.all([...coarseByMonth].map(async ([month, coarse]) => {
+    const total = coarse.reduce((sum, [, count]) => sum + count, 0n);
+    const median = bucketAtRank(coarse, percentileRank(total, 50))!;
+    const p90 = bucketAtRank(coarse, percentileRank(total, 90))!;
+    // Ranks within the fine buckets read: minus the tickets in coarse buckets before the median's.
+    const before = percentileRank(total, 50) - median.rank;
+    const selector = {
+      start: keys.resolutionHistogram(month, fineBucketsOf(median.bucket)[0]),
+      end: keys.resolutionHistogram(month, fineBucketsOf(p90.bucket).at(-1)! + 1),
+    };
+    const fine: [number, bigint][] = [];
+    for await (const entry of kv.list<Deno.KvU64>(selector)) {
+      if (entry.value.value > 0n) fine.push([entry.key[entry.key.length - 1] as number, entry.value.value]);
+    }
+    const estimate = (rank: bigint) =>
+      bucketEstimateMs(bucketAtRank(fine, rank - before)?.bucket ?? fine.at(-1)?.[0] ?? median.bucket);
+    result.set(month, {
+      medianMs: estimate(percentileRank(total, 50)),
+      p90Ms: estimate(percentileRank(total, 90)),
+    });
+  }));
+  return result;
 }
 
 async function readMonthCounters(kv: Deno.Kv, prefix: Deno.KvKey, from: string, end: string) {

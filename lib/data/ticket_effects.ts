@@ -4,7 +4,8 @@
  * so the two can never disagree about what should be stored.
  */
 import { keys } from "./keys.ts";
-import { bucketsOf, monthOf } from "./time_buckets.ts";
+import { coarseBucketOf, histogramBucketOf } from "./resolution_histogram.ts";
+import { bucketsOf, dateOf, monthOf } from "./time_buckets.ts";
 import { waitingOn } from "./thread_state.ts";
 import type { Role, TicketRecord } from "./types.ts";
 
@@ -42,10 +43,16 @@ export function contributionsOf(
     counters.set(id, { key, delta: (counters.get(id)?.delta ?? 0n) + delta });
   };
   add(keys.countByStatusCategory(ticket.status, ticket.category), 1n);
+  add(keys.openedByDay(dateOf(openedMs, timeZone)), 1n);
   if (ticket.status === "closed") {
     const month = monthOf(openedMs, timeZone);
+    const closedMs = Date.parse(ticket.closedAt!);
     add(keys.closedByOpenMonth(month), 1n);
-    add(keys.resolutionMsByOpenMonth(month), BigInt(Date.parse(ticket.closedAt!) - openedMs));
+    add(keys.resolutionMsByOpenMonth(month), BigInt(closedMs - openedMs));
+    const bucket = histogramBucketOf(closedMs - openedMs);
+    add(keys.resolutionHistogram(month, bucket), 1n);
+    add(keys.resolutionCoarseHistogram(month, coarseBucketOf(bucket)), 1n);
+    add(keys.closedByDay(dateOf(closedMs, timeZone)), 1n);
   } else {
     indexes.push(keys.unclosedByOpenedAt(openedMs, ticket.id));
     for (const { level, index } of bucketsOf(openedMs)) add(keys.unclosedByOpenBucket(level, index), 1n);

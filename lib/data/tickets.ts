@@ -8,9 +8,11 @@ import { retryWhileBusy } from "./busy.ts";
 import { getManyChunked } from "./get_many.ts";
 import { serialized } from "./serial.ts";
 import { logReplacedState } from "./state_log.ts";
+import { historyOf, writeHistory } from "./history.ts";
 import { listQueue } from "./queue.ts";
 import { threadStateOf } from "./thread_state.ts";
 import {
+  type Actor,
   type Role,
   type Status,
   STATUSES,
@@ -29,9 +31,16 @@ function newTicketId(openedAt: Date): string {
 
 /** A stored record as the rest of the app sees it: the revision becomes an opaque version string. */
 function ticketOf(stored: StoredTicket): Ticket {
-  const { rev, messageCount, noteCount: _n, lastVisibleRole: _l, lastNoteAt: _a, ...record } = stored;
+  const { rev, messageCount, historyCount, noteCount: _n, lastVisibleRole: _l, lastNoteAt: _a, ...record } =
+    stored;
   // Records written before revisions existed count as revision 0 with an empty thread.
-  return { ...record, version: String(rev ?? 0), messageCount: messageCount ?? 0, ...threadStateOf(stored) };
+  return {
+    ...record,
+    version: String(rev ?? 0),
+    messageCount: messageCount ?? 0,
+    historyCount: historyCount ?? 0,
+    ...threadStateOf(stored),
+  };
 }
 
 /** What a new ticket needs: its text, the classifier's category for it, and the opening time. */
@@ -40,6 +49,10 @@ interface NewTicket {
   category: Category;
   categoryConfidence: number;
   openedAt: Date;
+  /** Who files it: with an actor the history starts with its `created` entry. */
+  actor?: Actor;
+  /** Extra mutations committed in the same atomic (e.g. the filer's My tickets entry). */
+  alsoWrite?: (op: Deno.AtomicOperation, record: TicketRecord) => void;
 }
 
 /** Stores a new open ticket with its indexes and counters in one atomic commit. */
@@ -60,10 +73,14 @@ export async function createTicket(db: Db, input: NewTicket): Promise<Ticket> {
     messageCount: 0,
     ...threadStateOf({}),
   };
+  const history = input.actor ? historyOf(null, record, input.actor, at, 1) : [];
+  if (history.length > 0) record.historyCount = history.length;
   const result = await retryWhileBusy(() => {
     const op = db.kv.atomic().check({ key: keys.ticket(record.id), versionstamp: null })
       .set(keys.ticket(record.id), record);
     applyTicketEffects(op, null, record, db.timeZone);
+    writeHistory(op, record.id, history);
+    input.alsoWrite?.(op, record);
     return op.commit();
   });
   if (!result.ok) throw new ConflictError("A ticket with this id already exists.");
@@ -111,6 +128,7 @@ export function writeTicket(
         rev: entry.value.rev ?? 0,
         messageCount: entry.value.messageCount ?? 0,
         ...threadStateOf(entry.value),
+        historyCount: entry.value.historyCount ?? 0,
       };
       const write = plan(current);
       if (write === null) return current;
@@ -150,13 +168,24 @@ export async function updateTicket(
     }
     const changed = change(ticket);
     if (changed === null) return null;
+    const { version: _, messageCount: _m, historyCount: _h, ...record } = changed as Ticket;
+    const firstSeq = (current.historyCount ?? 0) + 1;
+    const history = options.actor ? historyOf(ticket, record, options.actor, record.updatedAt, firstSeq) : [];
     const next: StoredTicket = {
-      ...changed,
+      ...record,
       rev: current.rev + 1,
       messageCount: current.messageCount,
       ...threadStateOf(current),
     };
-    return { next, alsoWrite: options.alsoWrite && ((op) => options.alsoWrite!(op, next)) };
+    const historyCount = (current.historyCount ?? 0) + history.length;
+    if (historyCount > 0) next.historyCount = historyCount;
+    return {
+      next,
+      alsoWrite: (op) => {
+        writeHistory(op, id, history);
+        options.alsoWrite?.(op, next);
+      },
+    };
   });
   return ticketOf(stored);
 }
@@ -169,6 +198,8 @@ interface UpdateOptions {
   alsoWrite?: (op: Deno.AtomicOperation, next: TicketRecord) => void;
   /** Throws (NotFoundError) when the one asking may not see the current ticket; checked before the version. */
   mustSee?: (current: Ticket) => void;
+  /** Who makes the change: with an actor, each changed field gets a history entry in the same commit. */
+  actor?: Actor;
 }
 
 /** How a list is ordered: newest opened first, or latest activity (updatedAt) first. */

@@ -14,6 +14,9 @@ import {
 import { verifyStore } from "./verify.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { memoryDb } from "./testing.ts";
+import { bucketEstimateMs, histogramBucketOf } from "./resolution_histogram.ts";
+
+const histogramHours = (hours: number) => bucketEstimateMs(histogramBucketOf(hours * 3_600_000)) / 3_600_000;
 
 const at = (iso: string) => new Date(iso);
 const strip = ({ version: _, ...record }: Ticket) => record;
@@ -96,8 +99,14 @@ Deno.test("[data] closing moves counters from unclosed to the opening month's re
   assert.equal(await countUnclosedOpenedSince(db, from, now), 0);
   const months = await resolutionByOpenMonth(db, at("2026-04-02T00:00:00Z"));
   assert.deepEqual(months, [
-    { month: "2026-03", closed: 1, averageHours: 6 },
-    { month: "2026-04", closed: 0, averageHours: null },
+    {
+      month: "2026-03",
+      closed: 1,
+      averageHours: 6,
+      medianHours: histogramHours(6),
+      p90Hours: histogramHours(6),
+    },
+    { month: "2026-04", closed: 0, averageHours: null, medianHours: null, p90Hours: null },
   ]);
   assert.deepEqual(await verifyStore(db), []);
   db.kv.close();
@@ -212,8 +221,14 @@ Deno.test("[data] months are counted in the store's time zone", async () => {
   );
   const months = await resolutionByOpenMonth(db, at("2026-03-15T00:00:00Z"));
   assert.deepEqual(months, [
-    { month: "2026-02", closed: 1, averageHours: 2 },
-    { month: "2026-03", closed: 0, averageHours: null },
+    {
+      month: "2026-02",
+      closed: 1,
+      averageHours: 2,
+      medianHours: histogramHours(2),
+      p90Hours: histogramHours(2),
+    },
+    { month: "2026-03", closed: 0, averageHours: null, medianHours: null, p90Hours: null },
   ]);
   db.kv.close();
 });

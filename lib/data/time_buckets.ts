@@ -95,6 +95,35 @@ export function monthOf(ms: number, timeZone: string): string {
   return `${year}-${month}`;
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day ("YYYY-MM-DD") of a time in the given IANA time zone. */
+export function dateOf(ms: number, timeZone: string): string {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    dateFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(ms);
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** The `count` calendar days ending with `last` ("YYYY-MM-DD"), oldest first; calendar arithmetic, no zone. */
+export function daysEndingWith(last: string, count: number): string[] {
+  const [y, m, d] = last.split("-").map(Number);
+  const days: string[] = [];
+  for (let back = count - 1; back >= 0; back--) {
+    days.push(new Date(Date.UTC(y, m - 1, d - back)).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
 /** Every month from `first` to `last` inclusive ("YYYY-MM" strings). */
 export function monthsBetween(first: string, last: string): string[] {
   const months: string[] = [];

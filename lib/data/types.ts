@@ -52,12 +52,16 @@ export interface ThreadState {
 export interface StoredTicket extends TicketRecord, Partial<ThreadState> {
   rev: number;
   messageCount: number;
+  /** Entries in the ticket's history (absent: none, e.g. a ticket stored before histories existed). */
+  historyCount?: number;
 }
 
 /** A ticket as read: its record, its version (the revision, as a string) and the length of its thread. */
 export interface Ticket extends TicketRecord, ThreadState {
   version: string;
   messageCount: number;
+  /** How many entries the ticket's history has. */
+  historyCount: number;
 }
 
 /** Who a ticket waits for: the helpdesk (nobody replied, or the reporter wrote last), the reporter, or nobody (closed). */
@@ -83,4 +87,36 @@ export interface CategoryCorrection {
   text: string;
   category: Category;
   correctedAt: string;
+}
+
+/** What a history entry records: the ticket's creation, or a change of one of its fields. */
+export type HistoryField = "created" | "description" | "category" | "status";
+
+/** The history fields, for validation. */
+export const HISTORY_FIELDS = [
+  "created",
+  "description",
+  "category",
+  "status",
+] as const satisfies readonly HistoryField[];
+
+/**
+ * One entry of a ticket's history, written in the same commit as the change it records. `created` has the
+ * first description as `to`; the others name the field's value before and after.
+ */
+export interface HistoryEntry {
+  /** Position in the history, 1, 2, 3…: the order the changes were committed in. */
+  seq: number;
+  at: string;
+  actorRole: Role;
+  actorName: string | null;
+  field: HistoryField;
+  from: string | null;
+  to: string | null;
+}
+
+/** Who made a change, as its history entry names them. */
+export interface Actor {
+  role: Role;
+  name: string | null;
 }

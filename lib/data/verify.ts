@@ -15,6 +15,7 @@ import { type CountedState, replacedStates, STATE_LOG_MS } from "./state_log.ts"
 import { contributionsOf } from "./ticket_effects.ts";
 import { afterMessage, threadStateOf } from "./thread_state.ts";
 import type { Message, StoredTicket, TicketRecord } from "./types.ts";
+import { historyProblem, listHistory } from "./history.ts";
 
 /** One difference between what is stored and what the records say. */
 export interface Mismatch {
@@ -76,6 +77,7 @@ export async function verifyStore(
       if (firstOpenedStable === null || opened < firstOpenedStable) firstOpenedStable = opened;
     }
     mismatches.push(...await checkThread(db, record));
+    mismatches.push(...await checkHistory(db, record));
   }
 
   mismatches.push(...await checkIndexes(db, expectedIndexes));
@@ -300,4 +302,21 @@ async function checkThread(db: Db, record: StoredTicket): Promise<Mismatch[]> {
     }
   }
   return mismatches;
+}
+
+/**
+ * A record's history must be entries 1…historyCount in time order whose last description, category and
+ * status are the record's; a difference is confirmed against a fresh read (a change committed meanwhile).
+ */
+async function checkHistory(db: Db, record: StoredTicket): Promise<Mismatch[]> {
+  if (historyProblem(record, await listHistory(db, record.id)) === null) return [];
+  const fresh = await db.kv.get<StoredTicket>(keys.ticket(record.id));
+  if (fresh.value === null) return [];
+  const problem = historyProblem(fresh.value, await listHistory(db, record.id));
+  if (problem === null) return [];
+  return [{
+    key: keys.historyPrefix(record.id),
+    expected: "a history that agrees with the ticket",
+    actual: problem,
+  }];
 }

@@ -5,6 +5,7 @@ import { refusalOf, sendApiError } from "../errors.ts";
 import { apiRole } from "../role.ts";
 import type { ApiEnv } from "./env.ts";
 import { ticketsApi } from "./tickets.ts";
+import { historyApi } from "./history.ts";
 
 /** Builds the versioned JSON API over a helpdesk. */
 export function createApi(h: Helpdesk) {
@@ -33,6 +34,7 @@ export function createApi(h: Helpdesk) {
   api.use("/tickets/*", apiRole);
 
   api.route("/tickets", ticketsApi(h));
+  api.route("/tickets", historyApi(h));
 
   // A catch-all route, because a mounted app's notFound handler is not consulted by its parent.
   api.all("*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));

@@ -23,6 +23,8 @@ import {
   waitingSchema,
 } from "../../lib/schemas.ts";
 import { nameFromCookie } from "../role.ts";
+import { apiReporterKey, apiViewer } from "../reporter.ts";
+import { myTickets, privateLinkToken } from "../../lib/reporters.ts";
 import type { ApiEnv } from "./env.ts";
 import { validationHook } from "./validation.ts";
 import { messageWire, ticketWire } from "../../lib/wire.ts";
@@ -42,7 +44,9 @@ const security = [{ [ROLE_SCHEME]: [] }];
 /** The refusal every call may give: no role, an unknown role, or input the route refuses. */
 const badRequest = (what?: string) =>
   error(`missing or unknown role (X-Helpdesk-Role)${what ? `, or ${what}` : ""}`);
-const notFound = error("no such ticket for this role (a closed ticket does not exist for reporters)");
+const notFound = error(
+  "no such ticket for this role (a closed ticket does not exist for reporters, except their own My tickets)",
+);
 // The web app refuses these bodies before a route sees them (routes/app.tsx, routes/errors.ts, routes/encoding.ts).
 const CROSS_SITE =
   "the body was sent as a form from another site (a form or text/plain Content-Type, or none)";
@@ -53,6 +57,13 @@ const notJson = error("the body is not application/json, or not in UTF-8");
 const roleHeader = z.object({
   "x-helpdesk-role": z.enum(["reporter", "helpdesk"]).optional().describe(
     "reporter or helpdesk (or the browser's role cookie); the same header as the helpdeskRole security scheme",
+  ),
+  "x-helpdesk-reporter-key": z.string().optional().describe(
+    "a reporter's key (43 base64url characters; or the browser's helpdesk_reporter cookie): tickets filed " +
+      "with it are its My tickets, readable also once closed; a malformed key is refused with 400",
+  ),
+  "x-helpdesk-name": z.string().optional().describe(
+    "the name the call's changes are signed with in the ticket's history (or the browser's name cookie)",
   ),
 });
 const idParam = z.object({ id: z.string().describe("ticket id (ULID)") });
@@ -70,10 +81,14 @@ const listQuery = z.object({
     "opened: newest opened first (the default); updated: latest activity (updatedAt) first",
   ),
   cursor: listCursorSchema.optional().describe("the cursor of the previous page, in the same sort order"),
+  mine: z.enum(["true", "false"], { error: "mine must be true or false" }).optional().describe(
+    "true: only the tickets of the reporter key sent (X-Helpdesk-Reporter-Key or the helpdesk_reporter " +
+      "cookie), closed ones included, each with unreadReplies; reporters only (staff get 400)",
+  ),
 });
 
 /** Parses an If-Match value (quoted, weak or bare) into a version. */
-function versionFrom(ifMatch: string | undefined): string {
+export function versionFrom(ifMatch: string | undefined): string {
   const version = ifMatch?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
   if (!version) {
     throw new HelpdeskError("send the ticket's version in the If-Match header", 428, "If-Match");
@@ -81,7 +96,8 @@ function versionFrom(ifMatch: string | undefined): string {
   return version;
 }
 
-function checkId(id: string): string {
+/** The ticket id of a path, or 404 for anything that is not one. */
+export function checkId(id: string): string {
   if (!ticketIdSchema.safeParse(id).success) throw new NotFoundError();
   return id;
 }
@@ -109,7 +125,13 @@ export function ticketsApi(h: Helpdesk) {
       responses: {
         201: {
           ...json(TicketSchema, "the new ticket, open, with the category the classifier chose"),
-          headers: ticketHeaders.extend({ Location: z.string().describe("the new ticket's URL") }),
+          headers: ticketHeaders.extend({
+            Location: z.string().describe("the new ticket's URL"),
+            "X-Helpdesk-Private-Link": z.string().optional().describe(
+              "with a reporter key: the ticket's private link (/t/<token>); opening it in any browser adds " +
+                "the ticket to that browser's My tickets",
+            ),
+          }),
         },
         400: badRequest("a description that is missing, too long or not text"),
         403: crossSite,
@@ -118,7 +140,10 @@ export function ticketsApi(h: Helpdesk) {
       },
     }),
     async (c) => {
-      const ticket = await fileTicket(h, c.req.valid("json"));
+      const viewer = await apiViewer(c, c.get("role"));
+      const ticket = await fileTicket(h, c.req.valid("json"), viewer);
+      const token = await privateLinkToken(h, viewer, apiReporterKey(c)?.key ?? null, ticket.id);
+      if (token) c.header("X-Helpdesk-Private-Link", `/t/${token}`);
       c.header("ETag", `"${ticket.version}"`);
       c.header("Location", `/api/v1/tickets/${ticket.id}`);
       return c.json(ticketWire(ticket), 201);
@@ -132,27 +157,45 @@ export function ticketsApi(h: Helpdesk) {
       operationId: "listTickets",
       summary: "List tickets, newest first or by latest activity",
       description: "Reporters see open and active tickets; helpdesk staff see all three statuses. " +
-        "Filters combine: status, category and waiting narrow the list together; sort orders it.",
+        "Filters combine: status, category and waiting narrow the list together; sort orders it. With " +
+        "mine=true a reporter sees only their own tickets (closed ones too), newest first.",
       security,
       request: { headers: roleHeader, query: listQuery },
       responses: {
         200: json(
           z.object({
-            tickets: z.array(TicketSchema),
+            tickets: z.array(TicketSchema.extend({
+              unreadReplies: z.number().int().optional().describe(
+                "with mine=true: staff replies the key has not seen yet",
+              ),
+            })),
             cursor: z.string().nullable().describe("pass as cursor for the next page; null on the last"),
           }),
           "a page",
         ),
         400: badRequest(
-          "a bad status, category, waiting, sort, limit or cursor, or waiting with status=closed",
+          "a bad status, category, waiting, sort, limit, cursor, mine or reporter key, waiting with " +
+            "status=closed, or mine=true from staff or with filters",
         ),
       },
     }),
     async (c) => {
-      const query = c.req.valid("query");
+      const { mine, ...query } = c.req.valid("query");
       const problem = listQueryProblem(query);
       if (problem) throw new ValidationError(problem.message, problem.field);
-      const page = await browseTickets(h, c.get("role"), { ...query, limit: query.limit ?? 50 });
+      const viewer = await apiViewer(c, c.get("role"));
+      if (mine === "true") {
+        if (query.status || query.category || query.waiting || query.sort) {
+          throw new ValidationError(
+            "mine=true lists all your tickets; it takes no status, category, waiting or sort",
+            "mine",
+          );
+        }
+        const page = await myTickets(h, viewer, { limit: query.limit ?? 50, cursor: query.cursor });
+        const tickets = page.tickets.map((t) => ({ ...ticketWire(t), unreadReplies: t.unreadReplies }));
+        return c.json({ tickets, cursor: page.cursor }, 200);
+      }
+      const page = await browseTickets(h, viewer, { ...query, limit: query.limit ?? 50 });
       return c.json({ tickets: page.tickets.map(ticketWire), cursor: page.cursor }, 200);
     },
   );
@@ -172,7 +215,7 @@ export function ticketsApi(h: Helpdesk) {
       },
     }),
     async (c) => {
-      const ticket = await viewTicket(h, c.get("role"), checkId(c.req.valid("param").id));
+      const ticket = await viewTicket(h, await apiViewer(c, c.get("role")), checkId(c.req.valid("param").id));
       c.header("ETag", `"${ticket.version}"`);
       return c.json(ticketWire(ticket), 200);
     },
@@ -209,7 +252,8 @@ export function ticketsApi(h: Helpdesk) {
     async (c) => {
       const id = checkId(c.req.valid("param").id);
       const version = versionFrom(c.req.header("if-match"));
-      const ticket = await changeTicket(h, c.get("role"), id, { version }, c.req.valid("json"));
+      const viewer = await apiViewer(c, c.get("role"));
+      const ticket = await changeTicket(h, viewer, id, { version }, c.req.valid("json"));
       c.header("ETag", `"${ticket.version}"`);
       return c.json(ticketWire(ticket), 200);
     },
@@ -231,7 +275,8 @@ export function ticketsApi(h: Helpdesk) {
       },
     }),
     async (c) => {
-      const messages = await readThread(h, c.get("role"), checkId(c.req.valid("param").id));
+      const viewer = await apiViewer(c, c.get("role"));
+      const messages = await readThread(h, viewer, checkId(c.req.valid("param").id));
       return c.json({ messages: messages.map(messageWire) }, 200);
     },
   );
@@ -268,7 +313,8 @@ export function ticketsApi(h: Helpdesk) {
       const body = c.req.valid("json");
       // Browsers send no name; the one chosen on the entry page (cookie) signs their messages.
       const authorName = body.authorName ?? nameFromCookie(c);
-      const message = await postMessage(h, c.get("role"), id, {
+      const viewer = await apiViewer(c, c.get("role"));
+      const message = await postMessage(h, viewer, id, {
         text: body.text,
         authorName,
         internal: body.internal,

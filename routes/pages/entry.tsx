@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { Layout } from "../../components/Layout.tsx";
 import { FieldError } from "../../components/FieldError.tsx";
 import { rememberRole } from "../role.ts";
+import { ensureReporterKey } from "../reporter.ts";
 import { MAX_NAME } from "../../lib/limits.ts";
 import { authorNameSchema, roleSchema } from "../../lib/schemas.ts";
 import type { Role } from "../../lib/data/types.ts";
@@ -73,5 +74,7 @@ export const entryPages = new Hono<PageEnv>()
       return sendPage(c, <EntryPage role={null} name={name.data} error="Choose a role" field="role" />, 400);
     }
     rememberRole(c, role.data, name.data);
+    // A reporter's key is what makes My tickets theirs; an existing valid one is kept, so they stay.
+    if (role.data === "reporter") ensureReporterKey(c);
     return c.redirect("/tickets", 303);
   });

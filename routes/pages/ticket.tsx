@@ -7,17 +7,24 @@ import { signal } from "@preact/signals";
 import { Layout } from "../../components/Layout.tsx";
 import { type LiveTicket, liveTicketOf } from "../../components/live_ticket.ts";
 import type { Category } from "../../lib/categories.ts";
-import type { Message, Ticket } from "../../lib/data/mod.ts";
+import type { HistoryEntry, Message, Ticket } from "../../lib/data/mod.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../../lib/errors.ts";
 import {
   changeTicket,
   type Helpdesk,
   needsCategoryCheck,
   postMessage,
+  readHistory,
   readThread,
+  restoreDescription,
   type TicketChange,
   viewTicket,
 } from "../../lib/helpdesk.ts";
+import { lookAtTicket, privateLinkToken } from "../../lib/reporters.ts";
+import { HistoryTimeline } from "../../components/HistoryTimeline.tsx";
+import { PrivateLink } from "../../components/PrivateLink.tsx";
+import LocalTimes from "../../islands/LocalTimes.tsx";
+import { pageReporterKey, pageViewer } from "../reporter.ts";
 import {
   categorySchema,
   firstIssue,
@@ -43,21 +50,55 @@ interface PageState {
   /** The refused message was to be an internal note. */
   messageInternal?: boolean;
   notice?: string;
+  /** A refusal the page explains at its top (e.g. a save on a ticket closed meanwhile). */
+  warning?: string;
+  /** Right after filing: the private link is shown open. */
+  justFiled?: boolean;
+}
+
+/** What the page shows besides the ticket and its thread. */
+interface PageExtras {
+  history: HistoryEntry[];
+  /** Staff replies this reporter had not seen before this view (null for staff). */
+  unreadReplies: number | null;
+  /** The private link's URL, for the reporter who filed the ticket. */
+  privateLink: string | null;
+  /** Whether the ticket is in this reporter's My tickets. */
+  mine: boolean;
 }
 
 function TicketPage(
-  props: { ticket: Ticket; messages: Message[]; c: Context<RolePageEnv>; state: PageState },
+  props: {
+    ticket: Ticket;
+    messages: Message[];
+    c: Context<RolePageEnv>;
+    state: PageState;
+    extras: PageExtras;
+    now: Date;
+  },
 ) {
-  const { ticket, messages, c, state } = props;
+  const { ticket, messages, c, state, extras } = props;
   const role = c.get("role");
   // One signal for the three islands; the thread keeps it current from the live event stream.
   const shared = signal<LiveTicket>(liveTicketOf(ticket, role === "helpdesk" && needsCategoryCheck(ticket)));
+  const unread = extras.unreadReplies ?? 0;
   return (
-    <Layout title={`Ticket ${ticket.id.slice(-6)}`} role={role} name={c.get("name")}>
+    <Layout
+      title={`${unread > 0 ? `(${unread}) ` : ""}Ticket ${ticket.id.slice(-6)}`}
+      role={role}
+      name={c.get("name")}
+    >
       <p class="breadcrumb">
-        <a href="/tickets">← All tickets</a>
+        {extras.mine ? <a href="/tickets?mine=1">← My tickets</a> : <a href="/tickets">← All tickets</a>}
       </p>
       {state.notice && <p class="alert alert--success" role="status">{state.notice}</p>}
+      {state.warning && <p class="alert alert--warning" role="alert">{state.warning}</p>}
+      {unread > 0 && (
+        <p class="alert alert--info" role="status">
+          {unread === 1 ? "1 new reply" : `${unread} new replies`} from the helpdesk since you last looked.
+        </p>
+      )}
+      {extras.privateLink && <PrivateLink url={extras.privateLink} open={state.justFiled ?? false} />}
       <article class="ticket">
         <TicketSummary ticket={shared} role={role} />
         <div class="ticket__grid">
@@ -68,6 +109,7 @@ function TicketPage(
             draft={state.messageDraft ?? null}
             error={state.messageError ?? null}
             draftInternal={state.messageInternal ?? false}
+            unreadReplies={extras.mine ? unread : null}
           />
           <div class="card">
             <TicketEditor
@@ -79,16 +121,39 @@ function TicketPage(
             />
           </div>
         </div>
+        <HistoryTimeline
+          ticketId={ticket.id}
+          history={extras.history}
+          currentDescription={ticket.description}
+          canRestore={role === "helpdesk" && ticket.status !== "closed"}
+          now={props.now}
+        />
       </article>
+      <LocalTimes label="times" />
     </Layout>
   );
 }
 
 async function showTicket(h: Helpdesk, c: Context<RolePageEnv>, id: string, state: PageState, status = 200) {
-  const role = c.get("role");
-  const ticket = await viewTicket(h, role, id);
-  const messages = await readThread(h, role, id);
-  return sendPage(c, <TicketPage ticket={ticket} messages={messages} c={c} state={state} />, status);
+  const viewer = await pageViewer(c, c.get("role"), c.get("name"));
+  const ticket = await viewTicket(h, viewer, id);
+  const [messages, history, look] = await Promise.all([
+    readThread(h, viewer, id),
+    readHistory(h, viewer, id),
+    lookAtTicket(h, viewer, ticket),
+  ]);
+  const token = look.via === "filed" ? await privateLinkToken(h, viewer, pageReporterKey(c), id) : null;
+  const extras: PageExtras = {
+    history,
+    unreadReplies: viewer.role === "reporter" ? look.unreadReplies : null,
+    privateLink: token ? `${new URL(c.req.url).origin}/t/${token}` : null,
+    mine: look.via !== null,
+  };
+  return sendPage(
+    c,
+    <TicketPage ticket={ticket} messages={messages} c={c} state={state} extras={extras} now={h.now()} />,
+    status,
+  );
 }
 
 /** The ticket id of the path; anything that is not a ticket id is a 404. */
@@ -111,12 +176,12 @@ export function ticketPages(h: Helpdesk) {
     const notice = c.req.query("filed")
       ? "Thanks, your ticket is filed. The helpdesk will answer here."
       : undefined;
-    return showTicket(h, c, idOf(c), { notice });
+    return showTicket(h, c, idOf(c), { notice, justFiled: notice !== undefined });
   });
 
   app.post("/tickets/:id", async (c) => {
     const id = idOf(c);
-    const role = c.get("role");
+    const viewer = await pageViewer(c, c.get("role"), c.get("name"));
     const form = await c.req.parseBody();
     const rawDescription = field(form, "description") ?? "";
     const rawCategory = field(form, "category");
@@ -141,10 +206,15 @@ export function ticketPages(h: Helpdesk) {
       category: field(form, "baseCategory") ?? "",
     };
     try {
-      await changeTicket(h, role, id, { saw: saw as { description: string; category: Category } }, change);
+      await changeTicket(h, viewer, id, { saw: saw as { description: string; category: Category } }, change);
     } catch (error) {
       if (error instanceof ConflictError) {
-        return showTicket(h, c, id, { editDraft: draft, conflict: true }, 409);
+        const now = await viewTicket(h, viewer, id);
+        const warning = now.status === "closed"
+          ? "This ticket was closed while you were editing, so your change was not saved. " +
+            "Your text is kept below so you can copy it."
+          : undefined;
+        return showTicket(h, c, id, { editDraft: draft, conflict: true, warning }, 409);
       }
       throw error;
     }
@@ -158,7 +228,8 @@ export function ticketPages(h: Helpdesk) {
     if (!status.success) throw new ValidationError(firstIssue(status.error).message, "status");
     const from = statusSchema.safeParse(field(form, "from"));
     if (!from.success) throw new ValidationError("the form did not say which status it saw", "from");
-    await changeTicket(h, c.get("role"), id, { saw: { status: from.data } }, { status: status.data });
+    const viewer = await pageViewer(c, c.get("role"), c.get("name"));
+    await changeTicket(h, viewer, id, { saw: { status: from.data } }, { status: status.data });
     return c.redirect(`/tickets/${id}`, 303);
   });
 
@@ -174,8 +245,30 @@ export function ticketPages(h: Helpdesk) {
       const messageError = firstIssue(text.error).message;
       return showTicket(h, c, id, { messageDraft: raw, messageError, messageInternal: internal }, 400);
     }
-    await postMessage(h, c.get("role"), id, { text: text.data, authorName: nameFromCookie(c), internal });
+    const viewer = await pageViewer(c, c.get("role"), c.get("name"));
+    await postMessage(h, viewer, id, { text: text.data, authorName: nameFromCookie(c), internal });
     return c.redirect(`/tickets/${id}#thread-heading`, 303);
+  });
+
+  app.post("/tickets/:id/history/:seq/restore", async (c) => {
+    const id = idOf(c);
+    const seq = /^\d{1,9}$/.test(c.req.param("seq")) ? Number(c.req.param("seq")) : NaN;
+    if (!Number.isSafeInteger(seq)) throw new NotFoundError("This ticket has no change with that number.");
+    const form = await c.req.parseBody();
+    const viewer = await pageViewer(c, c.get("role"), c.get("name"));
+    try {
+      await restoreDescription(h, viewer, id, seq, {
+        saw: { description: field(form, "baseDescription") ?? "" },
+      });
+    } catch (error) {
+      if (error instanceof ConflictError) {
+        const warning = "The description changed since you opened the page; nothing was restored. " +
+          "Look at the history again and restore from there.";
+        return showTicket(h, c, id, { warning }, 409);
+      }
+      throw error;
+    }
+    return c.redirect(`/tickets/${id}#history-heading`, 303);
   });
 
   return app;

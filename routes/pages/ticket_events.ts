@@ -25,6 +25,7 @@ import type { Role } from "../../lib/data/types.ts";
 import { messageWire, ticketWire } from "../../lib/wire.ts";
 import type { RolePageEnv } from "./env.ts";
 import { idOf } from "./ticket.tsx";
+import { pageViewer } from "../reporter.ts";
 
 /** How long an event may wait for a client that does not read before the client is dropped. */
 export const STALL_MS = 30_000;
@@ -39,7 +40,8 @@ export function ticketEventPages(h: Helpdesk) {
   app.get("/tickets/:id/events", async (c) => {
     const id = idOf(c);
     const role = c.get("role");
-    await viewTicket(h, role, id);
+    // Access is checked once, when the stream opens: a reporter's own closed ticket may be followed too.
+    await viewTicket(h, await pageViewer(c, role, c.get("name")), id);
     const afterSeq = parseSeq(c.req.header("last-event-id") ?? c.req.query("after") ?? "0");
     return new Response(ticketEvents(h, role, id, afterSeq), {
       headers: {

@@ -15,6 +15,9 @@ import { parseListFilters, searchOf } from "./list_filters.ts";
 import { PAGE_SIZE, queueViewOf } from "./queue.ts";
 import { QueueFilters } from "../../components/QueueFilters.tsx";
 import StaffQueue from "../../islands/StaffQueue.tsx";
+import { sendMyTickets } from "./my_tickets.tsx";
+import { ensureReporterKey, pageReporterKey, viewerWithKey } from "../reporter.ts";
+import LocalTimes from "../../islands/LocalTimes.tsx";
 
 function NewTicketForm(props: { draft?: string; error?: string | null }) {
   return (
@@ -52,6 +55,7 @@ export function ticketListPages(h: Helpdesk) {
     .get("/tickets", async (c) => {
       const role = c.get("role");
       const { filters, problem } = parseListFilters(c.req.query(), role);
+      if (c.req.query("mine") === "1") return await sendMyTickets(h, c, filters.cursor);
       const { status } = filters;
       const isStaff = role === "helpdesk";
       const search = searchOf(filters);
@@ -112,11 +116,19 @@ export function ticketListPages(h: Helpdesk) {
                 <a class="button" href="/tickets/new">File a ticket</a>
               </div>
             )
-            : <TicketList tickets={page!.tickets} showCheck={false} isFlagged={needsCategoryCheck} />}
+            : (
+              <TicketList
+                tickets={page!.tickets}
+                showCheck={false}
+                isFlagged={needsCategoryCheck}
+                now={h.now()}
+              />
+            )}
           <nav class="pager" aria-label="More pages">
             {filters.cursor && <a href={search ? `/tickets?${search}` : "/tickets"}>First page</a>}
             {next && <a href={next}>Older tickets</a>}
           </nav>
+          {page && page.tickets.length > 0 && <LocalTimes label="times" />}
         </Layout>,
         problem ? 400 : 200,
       );
@@ -147,7 +159,12 @@ export function ticketListPages(h: Helpdesk) {
           400,
         );
       }
-      const ticket = await fileTicket(h, { description: parsed.data });
+      // A reporter who entered before keys existed gets one now, so the ticket is theirs (a malformed key is
+      // refused first: nothing is stored for it).
+      const role = c.get("role");
+      const key = role === "reporter" ? pageReporterKey(c) ?? ensureReporterKey(c) : null;
+      const viewer = await viewerWithKey(role, key, c.get("name"));
+      const ticket = await fileTicket(h, { description: parsed.data }, viewer);
       return c.redirect(`/tickets/${ticket.id}?filed=1`, 303);
     });
 }

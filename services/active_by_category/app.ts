@@ -4,9 +4,18 @@ import { z } from "zod";
 import { CATEGORIES } from "../../lib/categories.ts";
 import { countByStatusCategory, type Db } from "../../lib/data/mod.ts";
 import type { ActiveAnswer } from "../contracts.ts";
-import { createServiceApp, parseQuery, type ServiceOptions, unknownParameterError } from "../shared.ts";
+import {
+  createServiceApp,
+  formatParameter,
+  parseQuery,
+  sendAnswer,
+  type ServiceOptions,
+  unknownParameterError,
+} from "../shared.ts";
 
-const querySchema = z.strictObject({}, { error: unknownParameterError("no parameters") });
+const querySchema = z.strictObject({ format: formatParameter }, {
+  error: unknownParameterError("only format=json|csv"),
+});
 
 /**
  * Builds the active-by-category service: `GET /v1/active-by-category` and `GET /health`. It takes the
@@ -15,12 +24,16 @@ const querySchema = z.strictObject({}, { error: unknownParameterError("no parame
 export function createActiveByCategoryService(db: Db, _options: ServiceOptions = {}): Hono {
   const app = createServiceApp(["/v1/active-by-category"]);
   app.get("/v1/active-by-category", async (c) => {
-    parseQuery(c, querySchema);
+    const { format } = parseQuery(c, querySchema);
     const counts = await countByStatusCategory(db);
     const answer: ActiveAnswer = {
       categories: CATEGORIES.map((category) => ({ category, active: counts.active[category] })),
     };
-    return c.json(answer);
+    return sendAnswer(c, format, answer, () => ({
+      filename: "active-by-category.csv",
+      header: ["category", "active"],
+      rows: answer.categories.map((e) => [e.category, e.active]),
+    }));
   });
   return app;
 }

@@ -4,7 +4,14 @@ import { z } from "zod";
 import { countUnclosedOpenedSince, type Db } from "../../lib/data/mod.ts";
 import { HOUR_MS } from "../../lib/time.ts";
 import { MAX_DAYS, MAX_HOURS, type UnclosedAnswer } from "../contracts.ts";
-import { createServiceApp, parseQuery, type ServiceOptions, unknownParameterError } from "../shared.ts";
+import {
+  createServiceApp,
+  formatParameter,
+  parseQuery,
+  sendAnswer,
+  type ServiceOptions,
+  unknownParameterError,
+} from "../shared.ts";
 
 function periodCount(name: "hours" | "days", max: number) {
   return z.string()
@@ -17,18 +24,22 @@ function periodCount(name: "hours" | "days", max: number) {
 }
 
 const querySchema = z.strictObject(
-  { hours: periodCount("hours", MAX_HOURS), days: periodCount("days", MAX_DAYS) },
-  { error: unknownParameterError("hours=N or days=N") },
+  { hours: periodCount("hours", MAX_HOURS), days: periodCount("days", MAX_DAYS), format: formatParameter },
+  { error: unknownParameterError("hours=N or days=N, and format=json|csv") },
 ).refine((q) => q.hours === undefined || q.days === undefined, "give either hours or days, not both")
   .refine((q) => q.hours !== undefined || q.days !== undefined, "give the period as hours=N or days=N")
-  .transform((q) => (q.hours !== undefined ? q.hours : q.days! * 24) * HOUR_MS);
+  .transform((q) => ({
+    periodMs: (q.hours !== undefined ? q.hours : q.days! * 24) * HOUR_MS,
+    label: q.hours !== undefined ? `${q.hours}-hours` : `${q.days}-days`,
+    format: q.format,
+  }));
 
-/** Builds the unclosed-tickets service: `GET /v1/unclosed?hours=N|days=N` and `GET /health`. */
+/** Builds the unclosed-tickets service: `GET /v1/unclosed?hours=N|days=N[&format=csv]` and `GET /health`. */
 export function createUnclosedService(db: Db, options: ServiceOptions = {}): Hono {
   const now = options.now ?? (() => new Date());
   const app = createServiceApp(["/v1/unclosed"]);
   app.get("/v1/unclosed", async (c) => {
-    const periodMs = parseQuery(c, querySchema);
+    const { periodMs, label, format } = parseQuery(c, querySchema);
     const to = now().getTime();
     const from = to - periodMs;
     // The period [from, to] ends now, and no ticket is opened after now (see countUnclosedOpenedSince).
@@ -38,7 +49,11 @@ export function createUnclosedService(db: Db, options: ServiceOptions = {}): Hon
       to: new Date(to).toISOString(),
       count,
     };
-    return c.json(answer);
+    return sendAnswer(c, format, answer, () => ({
+      filename: `unclosed-${label}.csv`,
+      header: ["from", "to", "count"],
+      rows: [[answer.from, answer.to, answer.count]],
+    }));
   });
   return app;
 }
