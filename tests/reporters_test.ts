@@ -374,6 +374,8 @@ Deno.test("[reporters] staff replies not seen are marked in My tickets and in th
   await a.page(`/tickets/${id}`);
   await api(t.app, "helpdesk", "POST", `/tickets/${id}/messages`, { text: "We are looking into it." });
   await api(t.app, "helpdesk", "POST", `/tickets/${id}/messages`, { text: "A new access point is ordered." });
+  // An internal note is no reply: it is neither counted nor shown.
+  await api(t.app, "helpdesk", "POST", `/tickets/${id}/messages`, { text: "Vendor X again", internal: true });
   const mine = await a.page("/tickets?mine=1");
   assert.match(mine.document.querySelector(".badge--unread")!.textContent!, /2 new replies/);
   assert.match(mine.document.title, /^\(2\) My tickets/);
@@ -385,6 +387,7 @@ Deno.test("[reporters] staff replies not seen are marked in My tickets and in th
   const page = await a.page(`/tickets/${id}`);
   assert.match(page.document.title, /^\(2\) Ticket /);
   assert.match(page.document.body.textContent!, /2 new replies from the helpdesk/);
+  assert.doesNotMatch(page.document.body.textContent!, /Vendor X/);
   assert.equal((await a.page("/tickets?mine=1")).document.querySelector(".badge--unread"), null);
   assert.doesNotMatch((await a.page(`/tickets/${id}`)).document.title, /^\(/);
 
