@@ -11,14 +11,16 @@ export function PrivateLink({ url, open }: { url: string; open: boolean }) {
         opens only this ticket, never your other ones.
       </p>
       <label for="private-link" class="sr-only">Private link to this ticket</label>
-      <input
+      {/* A read-only text area, so the whole link wraps into view on a phone and selects in one go. */}
+      <textarea
         id="private-link"
         class="private-link__url"
-        type="text"
+        rows={2}
         readOnly
-        value={url}
         aria-describedby="private-link-hint"
-      />
+      >
+        {url}
+      </textarea>
     </details>
   );
 }

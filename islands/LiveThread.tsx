@@ -29,13 +29,13 @@ interface LiveThreadProps {
   /** A refused message to show again, with its error. */
   draft?: string | null;
   error?: string | null;
-  /** The refused message was to be an internal note. */
-  draftInternal?: boolean;
   /**
    * For a reporter's own ticket: staff replies they had not seen before this page load. The tab title
    * shows it, grows with every staff reply arriving live, and clears once they use the page.
    */
   unreadReplies?: number | null;
+  /** The refused message was to be an internal note. */
+  draftInternal?: boolean;
 }
 
 /** The messages under a ticket and the form to write one. */

@@ -321,9 +321,10 @@ export async function readThread(
   id: string,
   range: ThreadRange = {},
 ): Promise<Message[]> {
-  await viewTicket(h, asker, id);
+  const viewer = viewerOf(asker);
+  await viewTicket(h, viewer, id);
   const messages = await listMessages(storeOf(h), id, range);
-  return messages.filter((m) => mayReceive(viewerOf(asker).role, m));
+  return messages.filter((m) => mayReceive(viewer.role, m));
 }
 
 /**

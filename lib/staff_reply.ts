@@ -5,9 +5,9 @@
 import type { Message } from "./data/types.ts";
 
 /**
- * Tells whether a message is a staff reply a reporter should notice: written by helpdesk staff and not an
- * internal note (notes are never a reply, and a reporter never receives one).
+ * Tells whether a message is a staff reply a reporter should notice: written by helpdesk staff, and not an
+ * internal note (which a reporter never receives).
  */
-export function isStaffReply(message: Pick<Message, "authorRole"> & { internal?: boolean }): boolean {
-  return message.authorRole === "helpdesk" && message.internal !== true;
+export function isStaffReply(message: Pick<Message, "authorRole" | "internal">): boolean {
+  return message.authorRole === "helpdesk" && !message.internal;
 }

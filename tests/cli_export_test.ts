@@ -107,13 +107,13 @@ Deno.test("[cli] export → import into an empty store → export gives identica
       "history",
     ]);
     assert.equal(ticket.messages.length, 2);
-    assert.deepEqual(ticket.messages.map((m: { internal: boolean }) => m.internal), [false, true]);
     assert.deepEqual(
       ticket.history.map((e: { field: string; actorName: string | null }) => [e.field, e.actorName]),
       [["created", "Ana"], ["status", "Sam"], ["status", null]],
     );
     // A ticket without a history has no history field: lines from before histories stay as they were.
     assert.equal("history" in JSON.parse(first[1]), false);
+    assert.deepEqual(ticket.messages.map((m: { internal: boolean }) => m.internal), [false, true]);
 
     const target = await memoryDb(timeZone);
     const summary = await importLines(

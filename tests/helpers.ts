@@ -27,8 +27,8 @@ export const FAKE_MANIFEST = {
     LiveThread: "/static/build/LiveThread-test.js",
     TicketSummary: "/static/build/TicketSummary-test.js",
     AnalyticsChart: "/static/build/AnalyticsChart-test.js",
-    StaffQueue: "/static/build/StaffQueue-test.js",
     LocalTimes: "/static/build/LocalTimes-test.js",
+    StaffQueue: "/static/build/StaffQueue-test.js",
   },
 };
 

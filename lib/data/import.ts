@@ -39,18 +39,18 @@ export interface ImportItem {
 }
 
 /**
- * The stored form of an imported record: its first revision, a thread and a history as long as imported, and
- * the thread state that thread gives (notes, who wrote the newest visible message).
+ * The stored form of an imported record: its first revision, a thread and a history as long as the ones
+ * imported, and the thread state that thread gives (notes, who wrote the newest visible message).
  */
 function storedOf(item: ImportItem): StoredTicket {
   const historyCount = item.history?.length ?? 0;
-  const stored: StoredTicket = {
+  return {
     ...item.ticket,
     rev: 1,
     messageCount: item.messages.length,
+    ...(historyCount > 0 ? { historyCount } : {}),
     ...threadStateOfThread(item.messages),
   };
-  return historyCount > 0 ? { ...stored, historyCount } : stored;
 }
 
 /** One key a piece writes besides the record: a message of the thread or an entry of the history. */

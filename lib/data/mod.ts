@@ -11,5 +11,5 @@ export * from "./stats.ts";
 export * from "./history.ts";
 export * from "./reporters.ts";
 export { createTicketLister, type TicketLister } from "./list_cache.ts";
-export { ticketChangeCount, watchTicketChanges } from "./queue.ts";
 export { backlogByDay } from "./backlog.ts";
+export { ticketChangeCount, watchTicketChanges } from "./queue.ts";

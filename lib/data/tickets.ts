@@ -127,8 +127,8 @@ export function writeTicket(
         ...entry.value,
         rev: entry.value.rev ?? 0,
         messageCount: entry.value.messageCount ?? 0,
-        ...threadStateOf(entry.value),
         historyCount: entry.value.historyCount ?? 0,
+        ...threadStateOf(entry.value),
       };
       const write = plan(current);
       if (write === null) return current;

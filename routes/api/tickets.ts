@@ -181,13 +181,11 @@ export function ticketsApi(h: Helpdesk) {
     }),
     async (c) => {
       const { mine, ...query } = c.req.valid("query");
-      const problem = listQueryProblem(query);
-      if (problem) throw new ValidationError(problem.message, problem.field);
       const viewer = await apiViewer(c, c.get("role"));
       if (mine === "true") {
         if (query.status || query.category || query.waiting || query.sort) {
           throw new ValidationError(
-            "mine=true lists all your tickets; it takes no status, category, waiting or sort",
+            "mine=true lists all your tickets, newest first; it takes no status, category, waiting or sort",
             "mine",
           );
         }
@@ -195,6 +193,8 @@ export function ticketsApi(h: Helpdesk) {
         const tickets = page.tickets.map((t) => ({ ...ticketWire(t), unreadReplies: t.unreadReplies }));
         return c.json({ tickets, cursor: page.cursor }, 200);
       }
+      const problem = listQueryProblem(query);
+      if (problem) throw new ValidationError(problem.message, problem.field);
       const page = await browseTickets(h, viewer, { ...query, limit: query.limit ?? 50 });
       return c.json({ tickets: page.tickets.map(ticketWire), cursor: page.cursor }, 200);
     },

@@ -108,8 +108,8 @@ function TicketPage(
             messages={messages}
             draft={state.messageDraft ?? null}
             error={state.messageError ?? null}
-            draftInternal={state.messageInternal ?? false}
             unreadReplies={extras.mine ? unread : null}
+            draftInternal={state.messageInternal ?? false}
           />
           <div class="card">
             <TicketEditor

@@ -6,18 +6,18 @@ import { TicketList } from "../../components/TicketList.tsx";
 import { CATEGORIES, type Category, CATEGORY_LABELS } from "../../lib/categories.ts";
 import { STATUSES } from "../../lib/helpdesk.ts";
 import { browseTickets, fileTicket, type Helpdesk, needsCategoryCheck } from "../../lib/helpdesk.ts";
-import { firstIssue, ticketDescriptionSchema } from "../../lib/schemas.ts";
+import { firstIssue, ticketDescriptionSchema, ticketIdSchema } from "../../lib/schemas.ts";
 import { MAX_TEXT } from "../../lib/limits.ts";
 import { STATUS_LABELS } from "../../components/Badges.tsx";
 import type { RolePageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
+import { sendMyTickets } from "./my_tickets.tsx";
+import { ensureReporterKey, pageReporterKey, viewerWithKey } from "../reporter.ts";
+import LocalTimes from "../../islands/LocalTimes.tsx";
 import { parseListFilters, searchOf } from "./list_filters.ts";
 import { PAGE_SIZE, queueViewOf } from "./queue.ts";
 import { QueueFilters } from "../../components/QueueFilters.tsx";
 import StaffQueue from "../../islands/StaffQueue.tsx";
-import { sendMyTickets } from "./my_tickets.tsx";
-import { ensureReporterKey, pageReporterKey, viewerWithKey } from "../reporter.ts";
-import LocalTimes from "../../islands/LocalTimes.tsx";
 
 function NewTicketForm(props: { draft?: string; error?: string | null }) {
   return (
@@ -54,8 +54,11 @@ export function ticketListPages(h: Helpdesk) {
   return new Hono<RolePageEnv>()
     .get("/tickets", async (c) => {
       const role = c.get("role");
+      if (c.req.query("mine") === "1") {
+        const cursor = ticketIdSchema.safeParse(c.req.query("cursor"));
+        return await sendMyTickets(h, c, cursor.success ? cursor.data : undefined);
+      }
       const { filters, problem } = parseListFilters(c.req.query(), role);
-      if (c.req.query("mine") === "1") return await sendMyTickets(h, c, filters.cursor);
       const { status } = filters;
       const isStaff = role === "helpdesk";
       const search = searchOf(filters);
