@@ -14,7 +14,7 @@
  * Flags: --tickets N (default 100000), --rss-tickets M (default 1000000), --seconds S per measurement (default 5),
  * --streams N idle streams (default 300), --posts N messages for the delivery measurement (default 1000),
  * --only PARTS to run some parts, comma-separated: create, pages, rss, streams, coldstart, import, mine, history,
- * queue (e.g. --only=streams, --only=mine,history).
+ * queue, search (e.g. --only=streams, --only=mine,history).
  * mine, history (bench/reporters_bench.ts): My tickets (page and API) and a ticket's history (API and page) on
  * --tickets tickets, against the reporter list page on the same store.
  * queue: the staff queue page with sort=updated and with waiting=helpdesk on --tickets tickets (1,000 of them
@@ -24,6 +24,8 @@
  * 1,000 corrections.
  * import (bench/import_bench.ts): `deno task import` of --tickets seeded tickets in random and id order, with
  * and without messages, a rerun after SIGKILL, and the store's bytes per ticket.
+ * search (bench/search_bench.ts): index build, start-up, RSS and q= / similar latency on --tickets seeded
+ * tickets with their threads.
  * The table is printed padded as `deno fmt` pads it, so it pastes into README.md as is.
  */
 import { parseArgs } from "node:util";
@@ -38,6 +40,7 @@ import { STALL_MS } from "../routes/pages/ticket_events.ts";
 import { coldStartRow } from "./cold_start_bench.ts";
 import { importRows } from "./import_bench.ts";
 import { reporterRows } from "./reporters_bench.ts";
+import { searchRows } from "./search_bench.ts";
 import { fillTickets, percentiles, progress } from "./fixtures.ts";
 import {
   closeIdleStreams,
@@ -63,7 +66,18 @@ const { values } = parseArgs({
     only: { type: "string", default: "" },
   },
 });
-const PARTS = ["create", "pages", "rss", "streams", "coldstart", "import", "mine", "history", "queue"];
+const PARTS = [
+  "create",
+  "pages",
+  "rss",
+  "streams",
+  "coldstart",
+  "import",
+  "mine",
+  "history",
+  "queue",
+  "search",
+];
 const only = values.only ? values.only.split(",").map((p) => p.trim()) : PARTS;
 for (const part of only) {
   if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}" (parts: ${PARTS.join(", ")})`);
@@ -573,17 +587,22 @@ if (runs("streams")) {
   await web.child.status;
 }
 
-// 7. Cold start of the web app's process on a big store (bench/cold_start_bench.ts).
+// 7. Search and similar tickets on a big store with threads (bench/search_bench.ts).
+if (runs("search")) {
+  for (const cells of await searchRows(work, { tickets: TICKETS })) row(...cells);
+}
+
+// 8. Cold start of the web app's process on a big store (bench/cold_start_bench.ts).
 if (runs("coldstart")) row(...await coldStartRow(work, { tickets: TICKETS, corrections: 1000, runs: 5 }));
 
-// 8. Import of a seeded history in any order, resumed after a kill; the store's size (bench/import_bench.ts).
+// 9. Import of a seeded history in any order, resumed after a kill; the store's size (bench/import_bench.ts).
 if (runs("import")) {
   for (const cells of await importRows(work, { tickets: TICKETS, runs: 3 })) {
     row(...cells);
   }
 }
 
-// 9. My tickets and histories: range reads of one key's or one ticket's keys (bench/reporters_bench.ts).
+// 10. My tickets and histories: range reads of one key's or one ticket's keys (bench/reporters_bench.ts).
 if (runs("mine") || runs("history")) {
   const tools = {
     load: (op: (i: number) => Promise<void>) => load(op),
@@ -605,7 +624,7 @@ if (runs("mine") || runs("history")) {
   for (const cells of await reporterRows(work, { tickets: TICKETS, parts: only }, tools)) row(...cells);
 }
 
-// 10. The staff queue's orders and filters (pointer indexes, lib/data/queue.ts) on a big store.
+// 11. The staff queue's orders and filters (pointer indexes, lib/data/queue.ts) on a big store.
 if (runs("queue")) {
   const kvPath = `${work}/queue.sqlite3`;
   const db = await openStore({ kvPath });

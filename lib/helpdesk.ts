@@ -15,12 +15,14 @@ import {
   type Db,
   getHistoryEntry,
   getTicket,
+  getTickets,
   type HistoryEntry,
   listCorrections,
   listHistory,
   listMessages,
   type ListSort,
   type Message,
+  mineIds,
   mineVia,
   openStore,
   type Role,
@@ -37,6 +39,7 @@ import {
 } from "./data/mod.ts";
 import { writeCorrection } from "./data/corrections.ts";
 import { ConflictError, ForbiddenError, NotFoundError, TransitionError } from "./errors.ts";
+import { type SearchField, type SearchHit, TicketIndex } from "./search/ticket_index.ts";
 
 // The vocabulary routes need besides the rules, so they import lib/data for types only.
 export { HISTORY_FIELDS, ROLES, STATUSES } from "./data/types.ts";
@@ -51,10 +54,21 @@ export interface Helpdesk {
 
 // The store of each helpdesk: routes reach it only through the rules below.
 const stores = new WeakMap<Helpdesk, Db>();
+// The search index of each helpdesk, derived from its store (lib/search/ticket_index.ts).
+const indexes = new WeakMap<Helpdesk, TicketIndex>();
 
 /** The store of a helpdesk, for the rule modules beside this one (lib/reporters.ts); routes never use it. */
 export function storeOf(h: Helpdesk): Db {
   return stores.get(h)!;
+}
+
+/**
+ * The one place that follows commits: every rule below that commits a change to a ticket, its description,
+ * status or thread calls this after the commit succeeded, so the search index re-reads that ticket from the
+ * store before the caller hears back.
+ */
+async function committed(h: Helpdesk, id: string): Promise<void> {
+  await indexes.get(h)!.refresh(id);
 }
 
 /** Builds the helpdesk on a store, teaching the classifier every stored staff correction. */
@@ -66,6 +80,7 @@ export async function createHelpdesk(db: Db, options: { now?: () => Date } = {})
     listTickets: createTicketLister(db),
   };
   stores.set(helpdesk, db);
+  indexes.set(helpdesk, new TicketIndex(db));
   return helpdesk;
 }
 
@@ -120,7 +135,7 @@ export function needsCategoryCheck(ticket: TicketRecord): boolean {
  * Files a new ticket; its category comes from the classifier. Its history starts with `created` by the
  * asker, and a reporter's key gets it in their My tickets, both in the ticket's own commit.
  */
-export function fileTicket(
+export async function fileTicket(
   h: Helpdesk,
   input: { description: string },
   asker: Asker = "reporter",
@@ -128,7 +143,7 @@ export function fileTicket(
   const viewer = viewerOf(asker);
   const { category, confidence } = h.classifier.classify(input.description);
   const keyHash = viewer.role === "reporter" ? viewer.reporterKeyHash : null;
-  return createTicket(storeOf(h), {
+  const ticket = await createTicket(storeOf(h), {
     description: input.description,
     category,
     categoryConfidence: confidence,
@@ -136,6 +151,8 @@ export function fileTicket(
     actor: { role: viewer.role, name: viewer.name },
     alsoWrite: keyHash === null ? undefined : (op, record) => addMineEntry(op, keyHash, record.id, "filed"),
   });
+  await committed(h, ticket.id);
+  return ticket;
 }
 
 /**
@@ -311,6 +328,7 @@ export async function changeTicket(
   });
   const learned = corrected as { text: string; category: Category } | null;
   if (learned) h.classifier.learn({ ticketId: id, ...learned });
+  await committed(h, id);
   return updated;
 }
 
@@ -358,13 +376,125 @@ export async function postMessage(
     throw new ForbiddenError("Only helpdesk staff can write internal notes.", "internal");
   }
   await viewTicket(h, viewer, id);
-  return addMessage(storeOf(h), id, {
+  const message = await addMessage(storeOf(h), id, {
     authorRole: viewer.role,
     authorName: input.authorName,
     internal,
     text: input.text,
     createdAt: h.now(),
   });
+  await committed(h, id);
+  return message;
+}
+
+/**
+ * Compares the search index with a fresh build from the store after the writes in flight; equal means
+ * every query answers alike.
+ * @testHook The index tests prove that incremental updates never drift from a fresh build.
+ */
+export function compareSearchIndexWithStore(h: Helpdesk) {
+  return indexes.get(h)!.compareWithStore();
+}
+
+/** A ticket found by a search, with the indexed words it matched (for highlighting). */
+export interface TicketMatch {
+  ticket: Ticket;
+  terms: string[];
+}
+
+/** What a search asks: the words, optional filters, and a page (after the ticket `cursor`, `limit` long). */
+interface TicketSearch {
+  q: string;
+  status?: Status;
+  category?: Category;
+  limit: number;
+  cursor?: string;
+}
+
+/** The fields a role's search looks in: internal notes are staff's only. */
+function searchFields(role: Role): SearchField[] {
+  return role === "helpdesk" ? ["description", "messages", "notes"] : ["description", "messages"];
+}
+
+/**
+ * Loads the tickets of hits from the store and checks them again there, so an answer never shows a ticket
+ * in a state the role may not see, even were the index a moment behind.
+ */
+async function loadHits(
+  h: Helpdesk,
+  hits: SearchHit[],
+  accept: (t: Ticket) => boolean,
+): Promise<TicketMatch[]> {
+  const tickets = new Map((await getTickets(storeOf(h), hits.map((hit) => hit.id))).map((t) => [t.id, t]));
+  return hits.flatMap((hit) => {
+    const ticket = tickets.get(hit.id);
+    return ticket && accept(ticket) ? [{ ticket, terms: hit.terms }] : [];
+  });
+}
+
+/**
+ * Searches the tickets a role may see for every word of `q` (prefixes and small typos allowed), best match
+ * first, optionally only of one status and category; pages go on after the ticket named by `cursor`.
+ */
+export async function searchTickets(
+  h: Helpdesk,
+  asker: Asker,
+  query: TicketSearch,
+): Promise<{ matches: TicketMatch[]; cursor: string | null }> {
+  const viewer = viewerOf(asker);
+  const own = await ownTicketIds(h, viewer);
+  const accept = (t: Pick<Ticket, "id" | "status" | "category">) =>
+    maySee(viewer, t.status, own.has(t.id)) && (!query.status || t.status === query.status) &&
+    (!query.category || t.category === query.category);
+  const hits = await indexes.get(h)!.search(query.q, { fields: searchFields(viewer.role), accept });
+  const start = query.cursor ? hits.findIndex((hit) => hit.id === query.cursor) + 1 : 0;
+  // A cursor that no longer matches (its ticket changed) ends the list rather than starting it over.
+  if (query.cursor && start === 0) return { matches: [], cursor: null };
+  const page = hits.slice(start, start + query.limit);
+  const matches = await loadHits(h, page, accept);
+  const more = hits.length > start + query.limit;
+  return { matches, cursor: more && page.length > 0 ? page[page.length - 1].id : null };
+}
+
+// A reporter's search includes their own closed tickets; one range read of their key's newest entries.
+const OWN_TICKETS_SEARCHED = 1000;
+
+/** The ids of a reporter's My tickets (none for staff or a reporter without a key), for filtering hits. */
+async function ownTicketIds(h: Helpdesk, viewer: Viewer): Promise<Set<string>> {
+  if (viewer.role !== "reporter" || viewer.reporterKeyHash === null) return new Set();
+  return await mineIds(storeOf(h), viewer.reporterKeyHash, OWN_TICKETS_SEARCHED);
+}
+
+/** How many similar tickets are offered at most. */
+const SIMILAR_LIMIT = 5;
+
+/**
+ * Like `similarTickets`, but null at once while the search index is still being built at start-up, for a
+ * page that would rather leave the list out than keep the person waiting.
+ */
+export function similarTicketsIfReady(
+  h: Helpdesk,
+  role: Role,
+  text: string,
+  exceptId?: string,
+): Promise<Ticket[] | null> {
+  return indexes.get(h)!.built ? similarTickets(h, role, text, exceptId) : Promise.resolve(null);
+}
+
+/**
+ * Up to five open or active tickets the role may see whose descriptions are most like `text`, most alike
+ * first, leaving out the ticket `exceptId` (the one being looked at).
+ */
+export async function similarTickets(
+  h: Helpdesk,
+  role: Role,
+  text: string,
+  exceptId?: string,
+): Promise<Ticket[]> {
+  const accept = (t: Pick<Ticket, "id" | "status">) =>
+    t.status !== "closed" && maySee(viewerOf(role), t.status, false) && t.id !== exceptId;
+  const hits = await indexes.get(h)!.similar(text, { accept, limit: SIMILAR_LIMIT });
+  return (await loadHits(h, hits, accept)).map((match) => match.ticket);
 }
 
 /** A ticket's history, oldest first, for an asker who may see the ticket. */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { CATEGORIES } from "./categories.ts";
 import { ROLES, STATUSES } from "./data/types.ts";
 import { MAX_NAME, MAX_TEXT } from "./limits.ts";
+import { termsOf } from "./search/normalize.ts";
 
 // C0 controls other than tab, newline and carriage return never belong in a ticket.
 // deno-lint-ignore no-control-regex
@@ -56,6 +57,24 @@ export const authorNameSchema = z.string({ error: "The name must be text." })
   .nullable()
   .optional()
   .transform((s) => s ?? null);
+
+/** Longest search query, in characters: enough for any sentence someone searches with. */
+export const MAX_QUERY = 200;
+
+/** A search query: trimmed, 1–200 characters, with at least one letter or digit to look for. */
+export const searchQuerySchema = z.string({ error: "The search must be text." })
+  .trim()
+  .min(1, "Type a word to search for.")
+  .max(MAX_QUERY, `The search can be at most ${MAX_QUERY} characters.`)
+  .refine((s) => s.isWellFormed(), "The search contains broken Unicode.")
+  .refine((s) => !CONTROL_CHARS.test(s), "The search contains control characters.")
+  .refine((s) => termsOf(s).length > 0, "The search needs at least one letter or digit.");
+
+/** A text to find similar tickets for: checked like a description, 1–5000 characters. */
+export const similarTextSchema = text(
+  "The text",
+  "Give the text to compare, e.g. a new ticket's description.",
+);
 
 /** A category id. */
 export const categorySchema = z.enum(CATEGORIES, {

@@ -29,6 +29,7 @@ export const FAKE_MANIFEST = {
     AnalyticsChart: "/static/build/AnalyticsChart-test.js",
     LocalTimes: "/static/build/LocalTimes-test.js",
     StaffQueue: "/static/build/StaffQueue-test.js",
+    SimilarTickets: "/static/build/SimilarTickets-test.js",
   },
 };
 

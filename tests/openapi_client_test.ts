@@ -49,9 +49,13 @@ function documentedRoutes(document: OpenApiDocument): string[] {
 /** The operation a call was for: the document's path template and method it matches. */
 function operationOf(document: OpenApiDocument, call: Call) {
   const path = call.path.slice(API.length);
-  const matches = Object.entries(document.paths).filter(([template]) =>
-    new RegExp(`^${template.replace(/\{[^/]+\}/g, "[^/]+")}$`).test(path)
-  );
+  // A literal path (/tickets/similar) wins over a template it also fits (/tickets/{id}), as in the router.
+  const exact = Object.entries(document.paths).filter(([template]) => template === path);
+  const matches = exact.length > 0
+    ? exact
+    : Object.entries(document.paths).filter(([template]) =>
+      new RegExp(`^${template.replace(/\{[^/]+\}/g, "[^/]+")}$`).test(path)
+    );
   assert.equal(matches.length, 1, `${call.method} ${call.path} matches ${matches.length} documented paths`);
   const operation = matches[0][1][call.method.toLowerCase()];
   assert.ok(operation, `${call.method} ${call.path} is not documented`);
@@ -142,6 +146,12 @@ export async function ticketFlow(serve: (request: Request) => Response | Promise
   assert.equal(cursor, null);
   const read = ok(await reporter.GET("/tickets/{id}", { params: { path } }), 200);
   assert.deepEqual(read.data, ticket);
+  // A search and a similar text both find it.
+  const found = ok(await reporter.GET("/tickets", { params: { query: { q: "projektor hall" } } }), 200);
+  assert.deepEqual(found.data.tickets.map((t: Ticket) => t.id), [ticket.id]);
+  const text = "No picture from the projector in lecture hall B";
+  const like = ok(await reporter.GET("/tickets/similar", { params: { query: { text } } }), 200);
+  assert.deepEqual(like.data.tickets.map((t: Ticket) => t.id), [ticket.id]);
   assert.equal(read.response.headers.get("ETag"), '"' + ticket.version + '"');
 
   // The reporter writes in the thread; staff read it.
@@ -255,6 +265,8 @@ export async function ticketFlow(serve: (request: Request) => Response | Promise
   refused(await nobody.GET("/tickets/{id}", { params: { path } }), 400, role);
   refused(await nobody.GET("/tickets/{id}/messages", { params: { path } }), 400, role);
   refused(await reporter.GET("/tickets", { params: { query: { limit: "0" } } }), 400, "limit");
+  refused(await reporter.GET("/tickets", { params: { query: { q: " " } } }), 400, "q");
+  refused(await reporter.GET("/tickets/similar", { params: { query: { text: "" } } }), 400, "text");
   refused(await staff.POST("/tickets/{id}/messages", { params: { path }, body: { text: " " } }), 400, "text");
   // A body over the API's limit is refused before it is read.
   const huge = "x".repeat(70 * 1024);

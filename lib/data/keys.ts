@@ -106,6 +106,8 @@ export const keys = {
     updatedMs,
     id,
   ],
+  /** Every thread's messages, grouped by ticket id (for building the search index). */
+  messagesPrefix: () => [P.messages],
   messagePrefix: (ticketId: string) => [P.messages, ticketId],
   /** A message, keyed by its position in the thread, so a range read returns the thread in commit order. */
   message: (ticketId: string, seq: number) => [P.messages, ticketId, seq],

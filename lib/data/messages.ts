@@ -91,3 +91,12 @@ export async function listMessages(db: Db, ticketId: string, range: ThreadRange 
   }
   return messages;
 }
+
+/** Iterates over every message of every thread, grouped by ticket id in id order, each thread oldest first. */
+export async function* allMessages(db: Db): AsyncGenerator<Message> {
+  // The largest batch KV allows: whole-store passes (the search index build) read it at full speed.
+  const options = { batchSize: 1000 };
+  for await (const entry of db.kv.list<Message>({ prefix: keys.messagesPrefix() }, options)) {
+    yield entry.value;
+  }
+}

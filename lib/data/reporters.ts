@@ -86,3 +86,13 @@ export async function markSeen(db: Db, keyHash: string, ticketId: string, seq: n
     if ((await db.kv.atomic().check(entry).set(key, seq).commit()).ok) return;
   }
 }
+
+/** Every ticket id in a key's My tickets, up to `limit` of the newest (a range read of the key's entries). */
+export async function mineIds(db: Db, keyHash: string, limit: number): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const options = { reverse: true, limit, batchSize: Math.min(limit, 500) };
+  for await (const entry of db.kv.list({ prefix: keys.reporterTicketsPrefix(keyHash) }, options)) {
+    ids.add(String(entry.key[2]));
+  }
+  return ids;
+}

@@ -275,7 +275,8 @@ export async function getTickets(db: Db, ids: string[]): Promise<Ticket[]> {
 
 /** Iterates over every ticket record in id order (for export and verify). */
 export async function* allTickets(db: Db): AsyncGenerator<Ticket> {
-  for await (const entry of db.kv.list<StoredTicket>({ prefix: keys.ticketPrefix() })) {
+  // The largest batch KV allows: a whole-store pass (export, verify, the search index) at full speed.
+  for await (const entry of db.kv.list<StoredTicket>({ prefix: keys.ticketPrefix() }, { batchSize: 1000 })) {
     yield ticketOf(entry.value);
   }
 }

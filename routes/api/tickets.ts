@@ -7,9 +7,12 @@ import {
   type Helpdesk,
   postMessage,
   readThread,
+  searchTickets,
+  similarTickets,
   viewTicket,
 } from "../../lib/helpdesk.ts";
 import { HelpdeskError, NotFoundError, ValidationError } from "../../lib/errors.ts";
+import { NOT_UTF8, queryParamIsUtf8 } from "../query_encoding.ts";
 import {
   categorySchema,
   listCursorSchema,
@@ -17,6 +20,8 @@ import {
   listSortSchema,
   newMessageSchema,
   newTicketSchema,
+  searchQuerySchema,
+  similarTextSchema,
   statusSchema,
   ticketIdSchema,
   ticketPatchSchema,
@@ -84,6 +89,11 @@ const listQuery = z.object({
   mine: z.enum(["true", "false"], { error: "mine must be true or false" }).optional().describe(
     "true: only the tickets of the reporter key sent (X-Helpdesk-Reporter-Key or the helpdesk_reporter " +
       "cookie), closed ones included, each with unreadReplies; reporters only (staff get 400)",
+  ),
+  q: searchQuerySchema.optional().describe(
+    "search words (1–200 characters): only tickets whose description or messages contain every word, as a " +
+      "prefix or with a small typo, best match first instead of newest first (staff also search internal notes); " +
+      "not with waiting, sort or mine",
   ),
 });
 
@@ -174,14 +184,27 @@ export function ticketsApi(h: Helpdesk) {
           "a page",
         ),
         400: badRequest(
-          "a bad status, category, waiting, sort, limit, cursor, mine or reporter key, waiting with " +
-            "status=closed, or mine=true from staff or with filters",
+          "a bad status, category, waiting, sort, limit, cursor, q (empty, too long, no letters, not UTF-8), " +
+            "mine or reporter key; waiting with status=closed; q with waiting, sort or mine; or mine=true " +
+            "from staff or with filters",
         ),
       },
     }),
     async (c) => {
-      const { mine, ...query } = c.req.valid("query");
+      const { mine, q, ...query } = c.req.valid("query");
+      if (!queryParamIsUtf8(c.req.url, "q")) throw new ValidationError(NOT_UTF8, "q");
       const viewer = await apiViewer(c, c.get("role"));
+      if (q !== undefined) {
+        if (query.waiting || query.sort || mine === "true") {
+          throw new ValidationError("q lists best matches first; it takes no waiting, sort or mine", "q");
+        }
+        if (query.cursor && !ticketIdSchema.safeParse(query.cursor).success) {
+          throw new ValidationError("cursor must be the cursor of the previous page.", "cursor");
+        }
+        const found = await searchTickets(h, viewer, { ...query, q, limit: query.limit ?? 50 });
+        const tickets = found.matches.map((match) => ticketWire(match.ticket));
+        return c.json({ tickets, cursor: found.cursor }, 200);
+      }
       if (mine === "true") {
         if (query.status || query.category || query.waiting || query.sort) {
           throw new ValidationError(
@@ -197,6 +220,38 @@ export function ticketsApi(h: Helpdesk) {
       if (problem) throw new ValidationError(problem.message, problem.field);
       const page = await browseTickets(h, viewer, { ...query, limit: query.limit ?? 50 });
       return c.json({ tickets: page.tickets.map(ticketWire), cursor: page.cursor }, 200);
+    },
+  );
+
+  // Before /{id}, so "similar" is never read as a ticket id.
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/similar",
+      operationId: "similarTickets",
+      summary: "Find open tickets like a text",
+      description: "Up to 5 open or active tickets whose descriptions are most like the text, most alike " +
+        "first: before filing a ticket, to add a message to an existing one instead.",
+      security,
+      request: {
+        headers: roleHeader,
+        query: z.object({
+          text: similarTextSchema.describe(
+            "the text to compare, e.g. a draft description (1–5000 characters)",
+          ),
+        }),
+      },
+      responses: {
+        200: json(z.object({ tickets: z.array(TicketSchema).max(5) }), "the most similar tickets"),
+        400: badRequest("a text that is missing, empty, too long or not UTF-8"),
+      },
+    }),
+    async (c) => {
+      if (!queryParamIsUtf8(c.req.url, "text")) {
+        throw new ValidationError("The text is not valid UTF-8; type it again.", "text");
+      }
+      const tickets = await similarTickets(h, c.get("role"), c.req.valid("query").text);
+      return c.json({ tickets: tickets.map(ticketWire) }, 200);
     },
   );
 

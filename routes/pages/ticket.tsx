@@ -17,6 +17,7 @@ import {
   readHistory,
   readThread,
   restoreDescription,
+  similarTicketsIfReady,
   type TicketChange,
   viewTicket,
 } from "../../lib/helpdesk.ts";
@@ -36,6 +37,7 @@ import { ticketIdSchema } from "../../lib/schemas.ts";
 import TicketEditor from "../../islands/TicketEditor.tsx";
 import LiveThread from "../../islands/LiveThread.tsx";
 import TicketSummary from "../../islands/TicketSummary.tsx";
+import { SimilarList } from "../../components/SimilarList.tsx";
 import type { RolePageEnv } from "./env.ts";
 import { nameFromCookie } from "../role.ts";
 import { sendPage } from "./render.tsx";
@@ -71,6 +73,7 @@ function TicketPage(
   props: {
     ticket: Ticket;
     messages: Message[];
+    similar: Ticket[] | null;
     c: Context<RolePageEnv>;
     state: PageState;
     extras: PageExtras;
@@ -128,6 +131,7 @@ function TicketPage(
           canRestore={role === "helpdesk" && ticket.status !== "closed"}
           now={props.now}
         />
+        {props.similar && <SimilarList tickets={props.similar} />}
       </article>
       <LocalTimes label="times" />
     </Layout>
@@ -137,10 +141,12 @@ function TicketPage(
 async function showTicket(h: Helpdesk, c: Context<RolePageEnv>, id: string, state: PageState, status = 200) {
   const viewer = await pageViewer(c, c.get("role"), c.get("name"));
   const ticket = await viewTicket(h, viewer, id);
-  const [messages, history, look] = await Promise.all([
+  // Staff see the open tickets that may be the same problem; reporters find theirs while filing.
+  const [messages, history, look, similar] = await Promise.all([
     readThread(h, viewer, id),
     readHistory(h, viewer, id),
     lookAtTicket(h, viewer, ticket),
+    viewer.role === "helpdesk" ? similarTicketsIfReady(h, viewer.role, ticket.description, id) : null,
   ]);
   const token = look.via === "filed" ? await privateLinkToken(h, viewer, pageReporterKey(c), id) : null;
   const extras: PageExtras = {
@@ -151,7 +157,15 @@ async function showTicket(h: Helpdesk, c: Context<RolePageEnv>, id: string, stat
   };
   return sendPage(
     c,
-    <TicketPage ticket={ticket} messages={messages} c={c} state={state} extras={extras} now={h.now()} />,
+    <TicketPage
+      ticket={ticket}
+      messages={messages}
+      similar={similar}
+      c={c}
+      state={state}
+      extras={extras}
+      now={h.now()}
+    />,
     status,
   );
 }

@@ -6,13 +6,18 @@ import { TicketList } from "../../components/TicketList.tsx";
 import { CATEGORIES, type Category, CATEGORY_LABELS } from "../../lib/categories.ts";
 import { STATUSES } from "../../lib/helpdesk.ts";
 import { browseTickets, fileTicket, type Helpdesk, needsCategoryCheck } from "../../lib/helpdesk.ts";
+import { SearchResults } from "../../components/SearchResults.tsx";
+import SimilarTickets from "../../islands/SimilarTickets.tsx";
+import { searchOnPage } from "./ticket_search.ts";
+import { queryParamIsUtf8 } from "../query_encoding.ts";
 import { firstIssue, ticketDescriptionSchema, ticketIdSchema } from "../../lib/schemas.ts";
 import { MAX_TEXT } from "../../lib/limits.ts";
+import { MAX_QUERY } from "../../lib/schemas.ts";
 import { STATUS_LABELS } from "../../components/Badges.tsx";
 import type { RolePageEnv } from "./env.ts";
 import { sendPage } from "./render.tsx";
 import { sendMyTickets } from "./my_tickets.tsx";
-import { ensureReporterKey, pageReporterKey, viewerWithKey } from "../reporter.ts";
+import { ensureReporterKey, pageReporterKey, pageViewer, viewerWithKey } from "../reporter.ts";
 import LocalTimes from "../../islands/LocalTimes.tsx";
 import { parseListFilters, searchOf } from "./list_filters.ts";
 import { PAGE_SIZE, queueViewOf } from "./queue.ts";
@@ -41,6 +46,7 @@ function NewTicketForm(props: { draft?: string; error?: string | null }) {
         </textarea>
         <FieldError id="description-error" message={props.error} />
       </div>
+      <SimilarTickets inputId="description" />
       <div class="form-actions">
         <button type="submit" class="button">File ticket</button>
         <a class="button button--ghost" href="/tickets">Cancel</a>
@@ -61,11 +67,33 @@ export function ticketListPages(h: Helpdesk) {
       const { filters, problem } = parseListFilters(c.req.query(), role);
       const { status } = filters;
       const isStaff = role === "helpdesk";
-      const search = searchOf(filters);
-      const staffView = isStaff ? await queueViewOf(h, role, filters) : null;
-      const page = staffView ? null : await browseTickets(h, role, { ...filters, limit: PAGE_SIZE });
+      // A search lists best matches first over status and category only; its pages go on by ticket id.
+      const searchCursor = ticketIdSchema.safeParse(filters.cursor);
+      const search = await searchOnPage(
+        h,
+        await pageViewer(c, role, c.get("name")),
+        c.req.query("q"),
+        queryParamIsUtf8(c.req.url, "q"),
+        {
+          status,
+          category: filters.category,
+          cursor: searchCursor.success ? searchCursor.data : undefined,
+          limit: PAGE_SIZE,
+        },
+      );
+      const filterQuery = searchOf(filters);
+      const staffView = isStaff && !search.found ? await queueViewOf(h, role, filters) : null;
+      const page = search.found ??
+        (staffView ? null : await browseTickets(h, role, { ...filters, limit: PAGE_SIZE }));
       const next = page?.cursor
-        ? `/tickets?${search ? `${search}&` : ""}${new URLSearchParams({ cursor: page.cursor })}`
+        ? search.found
+          ? `/tickets?${new URLSearchParams({
+            q: search.q,
+            ...(status ? { status } : {}),
+            ...(filters.category ? { category: filters.category } : {}),
+            cursor: page.cursor,
+          })}`
+          : `/tickets?${filterQuery ? `${filterQuery}&` : ""}${new URLSearchParams({ cursor: page.cursor })}`
         : null;
       const statusChoices = isStaff ? STATUSES : STATUSES.filter((s) => s !== "closed");
       const order = filters.sort === "updated" ? "latest activity first" : "newest first";
@@ -76,7 +104,9 @@ export function ticketListPages(h: Helpdesk) {
             <div>
               <h1>{isStaff ? "Ticket queue" : "Open tickets"}</h1>
               <p class="muted">
-                {isStaff
+                {search.found
+                  ? `Tickets with every word of “${search.q}”, best match first.`
+                  : isStaff
                   ? `Every ticket on campus, ${order}. It updates by itself while you work.`
                   : `Open and active tickets on campus, ${order}. Closed tickets are archived.`}
               </p>
@@ -84,6 +114,20 @@ export function ticketListPages(h: Helpdesk) {
             <a class="button" href="/tickets/new">New ticket</a>
           </div>
           <form class="filters" method="get" action="/tickets" aria-label="Filter tickets">
+            <div class="field field--inline filters__search">
+              <label for="filter-q">Search</label>
+              <input
+                type="search"
+                id="filter-q"
+                name="q"
+                value={search.q}
+                maxLength={MAX_QUERY}
+                placeholder="Words in the ticket or its messages"
+                aria-invalid={search.error ? "true" : undefined}
+                aria-describedby={search.error ? "filter-q-error" : undefined}
+              />
+              <FieldError id="filter-q-error" message={search.error} />
+            </div>
             <div class="field field--inline">
               <label for="filter-status">Status</label>
               <select id="filter-status" name="status">
@@ -103,22 +147,33 @@ export function ticketListPages(h: Helpdesk) {
               </select>
             </div>
             <QueueFilters filters={filters} problem={problem} />
-            <button type="submit" class="button button--secondary">Filter</button>
+            <button type="submit" class="button button--secondary">
+              {search.q ? "Search" : "Filter"}
+            </button>
           </form>
           {staffView
-            ? <StaffQueue view={staffView} search={search} />
+            ? <StaffQueue view={staffView} search={filterQuery} />
             : page!.tickets.length === 0
-            ? (
-              <div class="empty">
-                <h2>No tickets here</h2>
-                <p>
-                  {status || filters.category || filters.waiting
-                    ? "Nothing matches these filters."
-                    : "Nothing is open right now. Something broken or not working?"}
-                </p>
-                <a class="button" href="/tickets/new">File a ticket</a>
-              </div>
-            )
+            ? search.found
+              ? (
+                <div class="empty">
+                  <h2>No tickets match</h2>
+                  <p>No ticket you can see contains all of these words. Try fewer or other words.</p>
+                </div>
+              )
+              : (
+                <div class="empty">
+                  <h2>No tickets here</h2>
+                  <p>
+                    {status || filters.category || filters.waiting
+                      ? "Nothing matches these filters."
+                      : "Nothing is open right now. Something broken or not working?"}
+                  </p>
+                  <a class="button" href="/tickets/new">File a ticket</a>
+                </div>
+              )
+            : search.found
+            ? <SearchResults matches={search.found.matches} />
             : (
               <TicketList
                 tickets={page!.tickets}
@@ -128,12 +183,22 @@ export function ticketListPages(h: Helpdesk) {
               />
             )}
           <nav class="pager" aria-label="More pages">
-            {filters.cursor && <a href={search ? `/tickets?${search}` : "/tickets"}>First page</a>}
-            {next && <a href={next}>Older tickets</a>}
+            {filters.cursor && (
+              <a
+                href={search.found
+                  ? `/tickets?${new URLSearchParams({ q: search.q })}`
+                  : filterQuery
+                  ? `/tickets?${filterQuery}`
+                  : "/tickets"}
+              >
+                {search.found ? "Best matches" : "First page"}
+              </a>
+            )}
+            {next && <a href={next}>{search.found ? "More matches" : "Older tickets"}</a>}
           </nav>
           {page && page.tickets.length > 0 && <LocalTimes label="times" />}
         </Layout>,
-        problem ? 400 : 200,
+        problem || search.error ? 400 : 200,
       );
     })
     .get("/tickets/new", (c) =>
