@@ -1,21 +1,22 @@
 /**
- * The dashboard's GET form: which analysis to run, the period of the unclosed-tickets count, and the
- * optional month range of the resolution times. Only the fields of the chosen analysis matter; CSS hides
+ * The dashboard's GET form: which analysis to run, the period of the unclosed-tickets count, the optional
+ * month range of the resolution times, and the days of the backlog trend. Only the fields of the chosen analysis matter; CSS hides
  * the others where the browser supports `:has()`, and without it they simply stay visible.
  */
 import { FieldError } from "./FieldError.tsx";
 
-/** The three analyses, by their `analysis` query value. */
-export const ANALYSES = ["unclosed", "resolution", "active"] as const;
+/** The four analyses, by their `analysis` query value. */
+export const ANALYSES = ["unclosed", "resolution", "active", "backlog"] as const;
 
 /** One of the analyses. */
-type Analysis = typeof ANALYSES[number];
+export type Analysis = typeof ANALYSES[number];
 
-/** Human names of the analyses, for the form and the result headings. */
-const ANALYSIS_LABELS: Record<Analysis, string> = {
+/** Human names of the analyses, for the form, the overview and the result headings. */
+export const ANALYSIS_LABELS: Record<Analysis, string> = {
   unclosed: "Unclosed tickets",
   resolution: "Resolution time",
   active: "Active by category",
+  backlog: "Backlog trend",
 };
 
 /** What the form shows: the query as typed (strings, so a refused value can be shown again). */
@@ -25,10 +26,11 @@ export interface DashboardQuery {
   unit: "hours" | "days";
   from: string;
   to: string;
+  days: string;
 }
 
 /** Messages for the fields that were refused. */
-export type DashboardErrors = Partial<Record<"amount" | "from" | "to", string>>;
+export type DashboardErrors = Partial<Record<"amount" | "from" | "to" | "days", string>>;
 
 function describedBy(hint: string, error: string | undefined, errorId: string) {
   return error ? `${hint} ${errorId}` : hint;
@@ -38,7 +40,13 @@ function describedBy(hint: string, error: string | undefined, errorId: string) {
 export function DashboardForm(props: { query: DashboardQuery; errors: DashboardErrors }) {
   const { query, errors } = props;
   return (
-    <form class="card dashboard-form" method="get" action="/dashboard" aria-label="Choose an analysis">
+    <form
+      id="dashboard-form"
+      class="card dashboard-form"
+      method="get"
+      action="/dashboard"
+      aria-label="Choose an analysis"
+    >
       <fieldset class="analysis-choice">
         <legend>Analysis</legend>
         {ANALYSES.map((analysis) => (
@@ -117,6 +125,26 @@ export function DashboardForm(props: { query: DashboardQuery; errors: DashboardE
         </div>
         <FieldError id="from-error" message={errors.from} />
         <FieldError id="to-error" message={errors.to} />
+      </fieldset>
+
+      <fieldset class="dashboard-form__group dashboard-form__group--backlog">
+        <legend>Days to show</legend>
+        <p class="hint" id="days-hint">Calendar days ending today, campus time: 1 to 366.</p>
+        <div class="field field--inline">
+          <label for="days">Days</label>
+          <input
+            id="days"
+            name="days"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            step={1}
+            value={query.days}
+            aria-invalid={errors.days ? "true" : undefined}
+            aria-describedby={describedBy("days-hint", errors.days, "days-error")}
+          />
+        </div>
+        <FieldError id="days-error" message={errors.days} />
       </fieldset>
 
       <div class="form-actions">

@@ -169,22 +169,39 @@ export async function viewTicket(h: Helpdesk, asker: Asker, id: string): Promise
   return ticket;
 }
 
+/** The campus time zone the helpdesk's analytics count days and months in. */
+export function timeZoneOf(h: Helpdesk): string {
+  return stores.get(h)!.timeZone;
+}
+
 /** Lists the tickets a role may see, newest first (or latest activity first), optionally filtered. */
 export function browseTickets(
   h: Helpdesk,
   asker: Asker,
   query: {
-    status?: Status;
+    /** One status, or "unclosed" for open and active together. */
+    status?: Status | "unclosed";
     category?: Category;
     waiting?: Role;
     sort?: ListSort;
     limit: number;
     cursor?: string;
+    /** Only tickets opened at or after this time (ms). */
+    openedAfter?: number;
+    /** Only tickets opened before this time (ms). */
+    openedBefore?: number;
   },
 ): Promise<TicketPage> {
   const visible = visibleStatuses(viewerOf(asker).role);
-  const statuses = query.status ? visible.filter((s) => s === query.status) : visible;
+  const statuses = query.status === "unclosed"
+    ? visible.filter((s) => s !== "closed")
+    : query.status
+    ? visible.filter((s) => s === query.status)
+    : visible;
   if (statuses.length === 0) return Promise.resolve({ tickets: [], cursor: null });
+  const opened = query.openedAfter !== undefined || query.openedBefore !== undefined
+    ? { after: query.openedAfter, before: query.openedBefore }
+    : undefined;
   return h.listTickets({
     statuses,
     category: query.category,
@@ -192,6 +209,7 @@ export function browseTickets(
     sort: query.sort,
     limit: query.limit,
     cursor: query.cursor,
+    opened,
   });
 }
 
@@ -405,7 +423,8 @@ export interface TicketMatch {
 /** What a search asks: the words, optional filters, and a page (after the ticket `cursor`, `limit` long). */
 interface TicketSearch {
   q: string;
-  status?: Status;
+  /** One status, or "unclosed" for open and active together. */
+  status?: Status | "unclosed";
   category?: Category;
   limit: number;
   cursor?: string;
@@ -444,7 +463,8 @@ export async function searchTickets(
   const viewer = viewerOf(asker);
   const own = await ownTicketIds(h, viewer);
   const accept = (t: Pick<Ticket, "id" | "status" | "category">) =>
-    maySee(viewer, t.status, own.has(t.id)) && (!query.status || t.status === query.status) &&
+    maySee(viewer, t.status, own.has(t.id)) &&
+    (query.status === "unclosed" ? t.status !== "closed" : !query.status || t.status === query.status) &&
     (!query.category || t.category === query.category);
   const hits = await indexes.get(h)!.search(query.q, { fields: searchFields(viewer.role), accept });
   const start = query.cursor ? hits.findIndex((hit) => hit.id === query.cursor) + 1 : 0;

@@ -117,8 +117,27 @@ export const listCursorSchema = z.string().refine(
  * ticket waits for nobody, and a cursor belongs to the order it was made in.
  */
 export function listQueryProblem(
-  query: { status?: string; waiting?: string; sort?: string; cursor?: string },
+  query: {
+    status?: string;
+    waiting?: string;
+    sort?: string;
+    cursor?: string;
+    openedAfter?: unknown;
+    openedBefore?: unknown;
+  },
 ): { message: string; field: string } | null {
+  const openedField = query.openedAfter !== undefined
+    ? "openedAfter"
+    : query.openedBefore !== undefined
+    ? "openedBefore"
+    : null;
+  if (openedField && (query.waiting || query.sort === "updated")) {
+    return {
+      message: `${openedField} works in the default order (newest opened first) and cannot be combined ` +
+        "with waiting or sort=updated.",
+      field: openedField,
+    };
+  }
   if (query.waiting && query.status === "closed") {
     return {
       message: "waiting cannot be combined with status=closed: a closed ticket waits for nobody.",
@@ -160,6 +179,22 @@ export function unknownFieldError(options: UnknownFieldOptions = {}) {
 
 // A JSON body that is not an object (null, an array, a string) is refused with one message.
 const bodyError = unknownFieldError({ notObject: "The body must be a JSON object." });
+
+/** A status filter of a ticket list: one status, or "unclosed" for open and active together. */
+export const listStatusSchema = z.enum([...STATUSES, "unclosed"], {
+  error: `The status must be one of ${STATUSES.join(", ")} or unclosed (open and active).`,
+});
+
+/**
+ * A time bound of a ticket list (`openedAfter`, `openedBefore`): ISO 8601 with a zone (Z or ±hh:mm), as
+ * milliseconds.
+ */
+export function openedTimeSchema(name: string) {
+  return z.iso.datetime({
+    offset: true,
+    error: `Give ${name} as an ISO 8601 time with a zone, e.g. ${name}=2026-03-01T00:00:00Z`,
+  }).transform((iso) => Date.parse(iso));
+}
 
 /** Body of a new ticket. */
 export const newTicketSchema = z.strictObject({ description: ticketDescriptionSchema }, { error: bodyError });

@@ -5,7 +5,7 @@ import { NONCE, secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "hono/deno";
 import { relative } from "node:path";
 import { APP_ROOT } from "../lib/paths.ts";
-import type { Helpdesk } from "../lib/helpdesk.ts";
+import { type Helpdesk, timeZoneOf } from "../lib/helpdesk.ts";
 import { HelpdeskError } from "../lib/errors.ts";
 import type { IslandManifest } from "../lib/islands/manifest.ts";
 import { createStaticBuildRoute } from "../lib/islands/mod.ts";
@@ -107,6 +107,7 @@ export function createApp(options: AppOptions) {
   app.use("/tickets", requireRole);
   app.use("/tickets/*", requireRole);
   app.use("/dashboard", requireStaff("only helpdesk staff can see the dashboard"));
+  app.use("/dashboard/*", requireStaff("only helpdesk staff can see the dashboard"));
   app.route("/", ticketListPages(helpdesk));
   // The queue's data and stream first: `/tickets/events` is not a ticket id.
   app.route("/", queuePages(helpdesk));
@@ -114,7 +115,7 @@ export function createApp(options: AppOptions) {
   app.route("/", ticketEventPages(helpdesk));
   app.route(
     "/",
-    dashboardPages({ serviceUrls: options.serviceUrls }, options.fetchImpl),
+    dashboardPages({ serviceUrls: options.serviceUrls, timeZone: timeZoneOf(helpdesk) }, options.fetchImpl),
   );
 
   // Each channel answers in its own format: JSON for the API, an HTML page for people.

@@ -31,7 +31,20 @@ export interface AnalyticsClient {
   resolutionTime(range: { from?: string; to?: string }): Promise<ServiceResult<ResolutionAnswer>>;
   activeByCategory(): Promise<ServiceResult<ActiveAnswer>>;
   backlog(days: number): Promise<ServiceResult<BacklogAnswer>>;
+  /** The same answer as CSV (`format=csv`): its text and download name. */
+  csv(
+    service: keyof Config["serviceUrls"],
+    query: Record<string, string>,
+  ): Promise<ServiceResult<{ text: string; filename: string }>>;
 }
+
+/** Each service's endpoint path, by its config key. */
+const PATHS: Record<keyof Config["serviceUrls"], string> = {
+  unclosed: "v1/unclosed",
+  resolutionTime: "v1/resolution-time",
+  activeByCategory: "v1/active-by-category",
+  backlog: "v1/backlog",
+};
 
 /** A client of the services at `urls`; `fetchImpl` lets tests stand in for the network. */
 export function createAnalyticsClient(
@@ -40,27 +53,40 @@ export function createAnalyticsClient(
   options: { timeoutMs?: number } = {},
 ): AnalyticsClient {
   const timeoutMs = options.timeoutMs ?? SERVICE_TIMEOUT_MS;
-  async function call<T>(base: string, path: string, query: Record<string, string>, schema: z.ZodType<T>) {
+  async function request<T>(
+    base: string,
+    path: string,
+    query: Record<string, string>,
+    read: (res: Response) => Promise<ServiceResult<T>>,
+  ): Promise<ServiceResult<T>> {
     const url = new URL(path, base.endsWith("/") ? base : base + "/");
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     try {
       const res = await fetchImpl(url, {
-        headers: { accept: "application/json" },
+        headers: { accept: query.format === "csv" ? "text/csv" : "application/json" },
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const body: unknown = await res.json().catch(() => null);
-      if (res.status === 400 && typeof (body as { error?: unknown })?.error === "string") {
-        return { ok: false, reason: "rejected", message: (body as { error: string }).error } as const;
+      if (res.status === 400) {
+        const body: unknown = await res.json().catch(() => null);
+        if (typeof (body as { error?: unknown })?.error === "string") {
+          return { ok: false, reason: "rejected", message: (body as { error: string }).error };
+        }
       }
-      if (!res.ok) return { ok: false, reason: "unavailable" } as const;
-      const parsed = schema.safeParse(body);
-      return parsed.success
-        ? { ok: true, data: parsed.data } as const
-        : { ok: false, reason: "unavailable" } as const;
+      if (!res.ok) {
+        await res.body?.cancel();
+        return { ok: false, reason: "unavailable" };
+      }
+      return await read(res);
     } catch {
       // Refused connection, DNS failure, timeout: all mean the same thing to the person looking.
-      return { ok: false, reason: "unavailable" } as const;
+      return { ok: false, reason: "unavailable" };
     }
+  }
+  function call<T>(base: string, path: string, query: Record<string, string>, schema: z.ZodType<T>) {
+    return request(base, path, query, async (res): Promise<ServiceResult<T>> => {
+      const parsed = schema.safeParse(await res.json().catch(() => null));
+      return parsed.success ? { ok: true, data: parsed.data } : { ok: false, reason: "unavailable" };
+    });
   }
   return {
     unclosed: (period) =>
@@ -79,5 +105,14 @@ export function createAnalyticsClient(
       ),
     activeByCategory: () => call(urls.activeByCategory, "v1/active-by-category", {}, activeAnswerSchema),
     backlog: (days) => call(urls.backlog, "v1/backlog", { days: String(days) }, backlogAnswerSchema),
+    csv: (service, query) =>
+      request(urls[service], PATHS[service], { ...query, format: "csv" }, async (res) => {
+        if (!/^text\/csv\b/.test(res.headers.get("content-type") ?? "")) {
+          await res.body?.cancel();
+          return { ok: false, reason: "unavailable" };
+        }
+        const name = /filename="([\w.-]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
+        return { ok: true, data: { text: await res.text(), filename: name ?? `${service}.csv` } };
+      }),
   };
 }

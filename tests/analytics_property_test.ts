@@ -279,7 +279,7 @@ Deno.test("[analytics] all four services equal a direct count over random histor
         }
       },
     ),
-    { numRuns: 150 },
+    { numRuns: 100 },
   );
 });
 
@@ -311,7 +311,7 @@ Deno.test("[analytics] all four services equal a direct count over random import
         }
       },
     ),
-    { numRuns: 60 },
+    { numRuns: 40 },
   );
 });
 

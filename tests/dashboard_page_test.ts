@@ -8,6 +8,7 @@ import { dashboardPages } from "../routes/pages/dashboard.tsx";
 import type { PageEnv } from "../routes/pages/env.ts";
 import { sendErrorPage } from "../routes/pages/render.tsx";
 import { createActiveByCategoryService } from "../services/active_by_category/app.ts";
+import { createBacklogService } from "../services/backlog/app.ts";
 import { createResolutionTimeService } from "../services/resolution_time/app.ts";
 import { createUnclosedService } from "../services/unclosed/app.ts";
 import { FAKE_MANIFEST, memoryDb } from "./helpers.ts";
@@ -29,7 +30,8 @@ function dashboardApp(fetchImpl: typeof fetch) {
     await next();
   });
   app.use("/dashboard", requireStaff("only helpdesk staff can see the dashboard"));
-  app.route("/", dashboardPages({ serviceUrls: URLS }, fetchImpl));
+  app.use("/dashboard/*", requireStaff("only helpdesk staff can see the dashboard"));
+  app.route("/", dashboardPages({ serviceUrls: URLS, timeZone: "UTC" }, fetchImpl));
   app.onError((err, c) => {
     if (err instanceof HelpdeskError) return sendErrorPage(c, err);
     throw err;
@@ -44,6 +46,7 @@ function servicesOn(db: Db) {
     "unclosed.test": createUnclosedService(db, { now }),
     "resolution.test": createResolutionTimeService(db, { now }),
     "active.test": createActiveByCategoryService(db),
+    "backlog.test": createBacklogService(db, { now }),
   };
   const calls: string[] = [];
   const fetchImpl: typeof fetch = (input, init) => {
@@ -106,7 +109,7 @@ Deno.test("[dashboard] a reporter is refused with 403 and someone without a role
 Deno.test("[dashboard] unclosed tickets: a big number, a chart island and the same numbers in a table", async () => {
   const db = await history();
   const { fetchImpl, calls } = servicesOn(db);
-  const { res, doc, text } = await get(dashboardApp(fetchImpl), "/dashboard");
+  const { res, doc, text } = await get(dashboardApp(fetchImpl), "/dashboard?analysis=unclosed");
   assert.equal(res.status, 200);
   assert.ok(doc.querySelector('link[rel="stylesheet"][href="/static/charts.css"]'), "charts.css in <head>");
   assert.equal(doc.querySelector('input[name="analysis"][value="unclosed"]')!.hasAttribute("checked"), true);
@@ -146,13 +149,23 @@ Deno.test("[dashboard] resolution time shows every month, with 'none closed' whe
   const { fetchImpl } = servicesOn(db);
   const { res, doc } = await get(dashboardApp(fetchImpl), "/dashboard?analysis=resolution");
   assert.equal(res.status, 200);
-  assert.deepEqual(rows(doc), [["Feb 2026", "1", "24 hours"], ["Mar 2026", "0", "none closed"]]);
+  const [feb, mar] = rows(doc);
+  assert.deepEqual([feb[0], feb[1], feb[4]], ["Feb 2026", "1", "24 hours"]);
+  // One closed ticket: its median and p90 are its own time, within 5 %.
+  assert.match(feb[2], /^2[34](\.\d)? hours$/);
+  assert.equal(feb[3], feb[2]);
+  assert.deepEqual(mar, ["Mar 2026", "0", "none closed", "none closed", "none closed"]);
+  // The closed count leads to exactly those tickets: closed, opened in February (campus time).
+  assert.equal(
+    doc.querySelector("tbody tr td a")!.getAttribute("href"),
+    "/tickets?status=closed&openedAfter=2026-02-01T00%3A00%3A00.000Z&openedBefore=2026-03-01T00%3A00%3A00.000Z",
+  );
   assert.ok(doc.querySelector('[data-island="AnalyticsChart"]'));
   const narrowed = await get(
     dashboardApp(fetchImpl),
     "/dashboard?analysis=resolution&from=2026-03&to=2026-03",
   );
-  assert.deepEqual(rows(narrowed.doc), [["Mar 2026", "0", "none closed"]]);
+  assert.deepEqual(rows(narrowed.doc), [["Mar 2026", "0", "none closed", "none closed", "none closed"]]);
   assert.match(narrowed.text, /None of the tickets opened in these months is closed yet/);
   db.kv.close();
 });
@@ -167,6 +180,12 @@ Deno.test("[dashboard] active by category lists all three categories and a total
     ["Services complaint", "0"],
   ]);
   assert.equal(doc.querySelector("tfoot td")!.textContent, "1");
+  const links = [...doc.querySelectorAll("tbody td a")].map((a) => a.getAttribute("href"));
+  assert.deepEqual(links, [
+    "/tickets?status=active&category=facility_management",
+    "/tickets?status=active&category=technical_it",
+    "/tickets?status=active&category=services_complaints",
+  ]);
   db.kv.close();
 });
 
@@ -174,23 +193,23 @@ Deno.test("[dashboard] an empty store shows helpful empty states and no chart", 
   const db = await memoryDb();
   const { fetchImpl } = servicesOn(db);
   const app = dashboardApp(fetchImpl);
-  const unclosed = await get(app, "/dashboard");
+  const unclosed = await get(app, "/dashboard?analysis=unclosed");
   assert.equal(unclosed.doc.querySelector(".big-number__value")!.textContent, "0");
   assert.match(unclosed.text, /Nothing is waiting from this period/);
-  assert.equal(unclosed.doc.querySelector("[data-island]"), null);
+  assert.equal(unclosed.doc.querySelector('[data-island="AnalyticsChart"]'), null);
   const resolution = await get(app, "/dashboard?analysis=resolution");
   assert.match(resolution.text, /No tickets yet/);
   const active = await get(app, "/dashboard?analysis=active");
   assert.match(active.text, /No ticket is being worked on right now/);
-  assert.equal(active.doc.querySelector("[data-island]"), null);
+  assert.equal(active.doc.querySelector('[data-island="AnalyticsChart"]'), null);
   db.kv.close();
 });
 
 Deno.test("[dashboard] a service that is down shows 'unavailable' for that analysis; the page still works", async () => {
-  for (const analysis of ["unclosed", "resolution", "active"]) {
+  for (const analysis of ["unclosed", "resolution", "active", "backlog"]) {
     const { res, doc, text } = await get(dashboardApp(down), `/dashboard?analysis=${analysis}`);
     assert.equal(res.status, 200, analysis);
-    assert.match(text, /This analysis is unavailable right now/, analysis);
+    assert.match(text, /analysis is unavailable right now/, analysis);
     assert.ok(doc.querySelector("form.dashboard-form"), "the form is still there");
     assert.equal(doc.querySelector("table"), null);
   }
@@ -241,5 +260,100 @@ Deno.test("[dashboard] unknown analysis or unit values fall back to the defaults
   assert.equal(res.status, 200);
   assert.equal(doc.querySelector('input[name="analysis"][value="unclosed"]')!.hasAttribute("checked"), true);
   assert.ok(calls.includes("unclosed.test/v1/unclosed?days=2"));
+  db.kv.close();
+});
+
+Deno.test("[dashboard] the overview shows all four analyses, each unavailable on its own", async () => {
+  const db = await history();
+  const { fetchImpl } = servicesOn(db);
+  const { res, doc } = await get(dashboardApp(fetchImpl), "/dashboard");
+  assert.equal(res.status, 200);
+  const cards = [...doc.querySelectorAll(".overview-card")];
+  assert.deepEqual(cards.map((c) => c.querySelector("h2")!.textContent), [
+    "Unclosed tickets",
+    "Backlog trend",
+    "Resolution time",
+    "Active by category",
+  ]);
+  assert.equal(doc.querySelectorAll('.overview-card [data-island="AnalyticsChart"]').length, 4);
+  assert.deepEqual(cards.map((c) => c.querySelector('a[aria-label^="Details"]')!.getAttribute("href")), [
+    "/dashboard?analysis=unclosed&amount=7&unit=days",
+    "/dashboard?analysis=backlog&days=30",
+    "/dashboard?analysis=resolution",
+    "/dashboard?analysis=active",
+  ]);
+  // Unclosed in the last 7 days: 2, leading to the unclosed tickets opened since then.
+  assert.equal(cards[0].querySelector(".big-number__value a")!.textContent, "2");
+  assert.equal(
+    cards[0].querySelector(".big-number__value a")!.getAttribute("href"),
+    "/tickets?status=unclosed&openedAfter=2026-03-03T09%3A00%3A00.000Z",
+  );
+  // The backlog now: two unclosed tickets.
+  assert.equal(cards[1].querySelector(".big-number__value a")!.textContent, "2");
+
+  // The backlog service down: only its card says so.
+  const backlogDown: typeof fetch = (input, init) =>
+    new URL(String(input)).hostname === "backlog.test" ? down(input, init) : fetchImpl(input, init);
+  const partial = await get(dashboardApp(backlogDown), "/dashboard");
+  const unavailable = [...partial.doc.querySelectorAll(".overview-card")].filter((c) =>
+    c.querySelector(".analysis-unavailable")
+  );
+  assert.deepEqual(unavailable.map((c) => c.querySelector("h2")!.textContent), ["Backlog trend"]);
+  assert.equal(partial.doc.querySelectorAll('.overview-card [data-island="AnalyticsChart"]').length, 3);
+  db.kv.close();
+});
+
+Deno.test("[dashboard] backlog detail: days in a table, a bad days value refused next to its field", async () => {
+  const db = await history();
+  const { fetchImpl, calls } = servicesOn(db);
+  const { res, doc } = await get(dashboardApp(fetchImpl), "/dashboard?analysis=backlog&days=3");
+  assert.equal(res.status, 200);
+  assert.ok(calls.includes("backlog.test/v1/backlog?days=3"));
+  assert.deepEqual(rows(doc), [
+    ["2026-03-10", "1", "0", "2"],
+    ["2026-03-09", "0", "0", "1"],
+    ["2026-03-08", "0", "0", "1"],
+  ]);
+  for (const days of ["0", "367", "1.5", ""]) {
+    const bad = await get(dashboardApp(fetchImpl), `/dashboard?analysis=backlog&days=${days}`);
+    assert.equal(bad.res.status, 400, days);
+    assert.match(bad.doc.querySelector("#days-error")!.textContent!, /whole number of days from 1 to 366/);
+    assert.equal(bad.doc.querySelector("#days")!.getAttribute("aria-invalid"), "true");
+  }
+  db.kv.close();
+});
+
+Deno.test("[dashboard] Download CSV: the analysis shown, through the web app; bad parameters refused", async () => {
+  const db = await history();
+  const { fetchImpl, calls } = servicesOn(db);
+  const app = dashboardApp(fetchImpl);
+  const res = await app.request("/dashboard/csv?analysis=active", {
+    headers: { cookie: "helpdesk_role=helpdesk" },
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "text/csv; charset=utf-8");
+  assert.equal(res.headers.get("content-disposition"), 'attachment; filename="active-by-category.csv"');
+  assert.equal(
+    await res.text(),
+    "category,active\r\nfacility_management,0\r\ntechnical_it,1\r\nservices_complaints,0\r\n",
+  );
+  assert.ok(calls.includes("active.test/v1/active-by-category?format=csv"));
+  const unclosed = await app.request("/dashboard/csv?analysis=unclosed&amount=36&unit=hours", {
+    headers: { cookie: "helpdesk_role=helpdesk" },
+  });
+  assert.match(await unclosed.text(), /^from,to,count\r\n.*,1\r\n$/);
+  const bad = await app.request("/dashboard/csv?analysis=backlog&days=367", {
+    headers: { cookie: "helpdesk_role=helpdesk" },
+  });
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /whole number of days from 1 to 366/);
+  const reporter = await app.request("/dashboard/csv?analysis=active", {
+    headers: { cookie: "helpdesk_role=reporter" },
+  });
+  assert.equal(reporter.status, 403);
+  const unavailable = await dashboardApp(down).request("/dashboard/csv?analysis=active", {
+    headers: { cookie: "helpdesk_role=helpdesk" },
+  });
+  assert.equal(unavailable.status, 503);
   db.kv.close();
 });

@@ -188,7 +188,8 @@ Deno.test(
         [`/tickets/${ticket.id}`, REPORTER],
         ["/tickets", STAFF],
         [`/tickets/${ticket.id}`, STAFF],
-        ...["unclosed", "resolution", "active"].map((a): [string, Record<string, string>] => [
+        ["/dashboard", STAFF],
+        ...["unclosed", "resolution", "active", "backlog"].map((a): [string, Record<string, string>] => [
           `/dashboard?analysis=${a}`,
           STAFF,
         ]),

@@ -30,6 +30,7 @@ export const FAKE_MANIFEST = {
     LocalTimes: "/static/build/LocalTimes-test.js",
     StaffQueue: "/static/build/StaffQueue-test.js",
     SimilarTickets: "/static/build/SimilarTickets-test.js",
+    AnalysisSwitch: "/static/build/AnalysisSwitch-test.js",
   },
 };
 

@@ -66,7 +66,7 @@ export async function openStore(source: StoreSource, options: StoreOptions = {})
     if (!options.anyTimeZone && await derivedKeysOutdated(db)) {
       // Several isolates may open a hosted store at once while others write: only a stopped app may rebuild.
       if ("kvPath" in source && /^https?:\/\//.test(source.kvPath)) {
-        throw new DerivedKeysOutdatedError(source.kvPath);
+        throw new StoreOpenError(source.kvPath, new DerivedKeysOutdatedError(source.kvPath));
       }
       await repairStore(db);
     }
@@ -79,7 +79,7 @@ class DerivedKeysOutdatedError extends Error {
   /** Says which store and the one command that brings it up to date. */
   constructor(readonly path: string) {
     super(
-      `the indexes and counters of ${path} were built by an older release: stop the app and run ` +
+      `its indexes and counters were built by an older release: stop the app and run ` +
         `"HELPDESK_KV=${path} deno task verify --repair" once, then start it again`,
     );
     this.name = "DerivedKeysOutdatedError";
@@ -100,6 +100,7 @@ export class StoreOpenError extends Error {
 
 /** Turns what Deno.openKv or mkdir threw into a reason and a remedy a person can act on. */
 function explainOpenFailure(path: string, cause: unknown): string {
+  if (cause instanceof DerivedKeysOutdatedError) return cause.message;
   const message = cause instanceof Error ? cause.message : String(cause);
   if (cause instanceof Deno.errors.NotCapable || cause instanceof Deno.errors.PermissionDenied) {
     return `no permission (${message}); allow reading and writing its folder, or set HELPDESK_KV to a ` +

@@ -24,6 +24,7 @@ export function createTicketLister(db: Db, capacity = 256): TicketLister {
       query.sort ?? "opened",
       query.limit,
       query.cursor ?? null,
+      query.opened ?? null,
     ]);
     const hit = pages.get(id);
     pages.delete(id);

@@ -8,11 +8,13 @@ import {
   countByStatusCategory,
   createTicket,
   listTickets,
+  resolutionByOpenMonth,
   STATUSES,
   type Ticket,
   updateTicket,
 } from "./mod.ts";
 import { verifyStore } from "./verify.ts";
+import { monthOf } from "./time_buckets.ts";
 import { memoryDb } from "./testing.ts";
 
 const START = Date.parse("2025-01-01T00:00:00Z");
@@ -90,6 +92,23 @@ Deno.test("[data] any sequence of changes keeps indexes and counters equal to a 
             }
           }
           assert.deepEqual(await verifyStore(db), []);
+          // Median and p90 per opening month: within 5 % of the nearest-rank value of the durations.
+          const closedTickets = (await Array.fromAsync(allTickets(db))).filter((t) => t.status === "closed");
+          const months = await resolutionByOpenMonth(db, new Date(START + 500 * 24 * HOUR_MS));
+          for (const m of months) {
+            const durations = closedTickets.filter((t) =>
+              monthOf(Date.parse(t.openedAt), timeZone) === m.month
+            )
+              .map((t) => (Date.parse(t.closedAt!) - Date.parse(t.openedAt)) / HOUR_MS).sort((a, b) => a - b);
+            assert.equal(m.closed, durations.length);
+            for (const [p, got] of [[50, m.medianHours], [90, m.p90Hours]] as const) {
+              if (durations.length === 0) assert.equal(got, null);
+              else {
+                const exact = durations[Math.ceil((p * durations.length) / 100) - 1];
+                assert.ok(Math.abs(got! - exact) <= 0.05 * exact, `p${p} ${got} vs ${exact}`);
+              }
+            }
+          }
           // The status+category counters also agree with the lists built from the pointer indexes.
           const counts = await countByStatusCategory(db);
           for (const status of STATUSES) {

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
 import { applyTicketEffects } from "./ticket_effects.ts";
+import { inRange, type OpenedRange, rangeSelector } from "./opened_range.ts";
 import { retryWhileBusy } from "./busy.ts";
 import { getManyChunked } from "./get_many.ts";
 import { serialized } from "./serial.ts";
@@ -216,6 +217,8 @@ export interface ListQuery {
   limit: number;
   /** The id of the last ticket of the previous page ("updated": its `updatedMs.id`, see queue.ts). */
   cursor?: string;
+  /** Only tickets opened in this range of times (see opened_range.ts). */
+  opened?: OpenedRange;
 }
 
 /** One page of tickets and the cursor of the next page (null on the last page). */
@@ -237,7 +240,7 @@ export async function listTickets(db: Db, query: ListQuery): Promise<TicketPage>
     const prefix = query.category
       ? keys.byStatusCategoryPrefix(status, query.category)
       : keys.byStatusPrefix(status);
-    const selector = query.cursor ? { prefix, end: [...prefix, query.cursor] } : { prefix };
+    const selector = rangeSelector(prefix, query.opened ?? {}, query.cursor);
     const ids: string[] = [];
     for await (
       const entry of db.kv.list<string>(selector, {
@@ -252,19 +255,22 @@ export async function listTickets(db: Db, query: ListQuery): Promise<TicketPage>
   }));
   const merged = idLists.flat().sort().reverse();
   const pageIds = merged.slice(0, query.limit);
-  const tickets = await getTickets(db, pageIds);
+  const tickets = (await getTickets(db, pageIds)).filter((t) =>
+    !query.opened || inRange(t.openedAt, query.opened)
+  );
   return { tickets, cursor: merged.length > query.limit ? pageIds[pageIds.length - 1] : null };
 }
 
 /** Every ticket, newest first: the records themselves are keyed by ULID, so one list reads a page, no pointers. */
 async function listAllTickets(db: Db, query: ListQuery): Promise<TicketPage> {
   const prefix = keys.ticketPrefix();
-  const selector = query.cursor ? { prefix, end: keys.ticket(query.cursor) } : { prefix };
+  const selector = rangeSelector(prefix, query.opened ?? {}, query.cursor);
   const tickets: Ticket[] = [];
   const options = { reverse: true, limit: query.limit + 1, batchSize: query.limit + 1 };
   for await (const entry of db.kv.list<StoredTicket>(selector, options)) tickets.push(ticketOf(entry.value));
   const page = tickets.slice(0, query.limit);
-  return { tickets: page, cursor: tickets.length > query.limit ? page[page.length - 1].id : null };
+  const cursor = tickets.length > query.limit ? page[page.length - 1].id : null;
+  return { tickets: page.filter((t) => !query.opened || inRange(t.openedAt, query.opened)), cursor };
 }
 
 /** Reads many tickets by id (in the order given), skipping ids with no record. */

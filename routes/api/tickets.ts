@@ -18,11 +18,12 @@ import {
   listCursorSchema,
   listQueryProblem,
   listSortSchema,
+  listStatusSchema,
   newMessageSchema,
   newTicketSchema,
+  openedTimeSchema,
   searchQuerySchema,
   similarTextSchema,
-  statusSchema,
   ticketIdSchema,
   ticketPatchSchema,
   waitingSchema,
@@ -74,7 +75,9 @@ const roleHeader = z.object({
 const idParam = z.object({ id: z.string().describe("ticket id (ULID)") });
 
 const listQuery = z.object({
-  status: statusSchema.optional().describe("only tickets with this status (reporters never see closed ones)"),
+  status: listStatusSchema.optional().describe(
+    "only tickets with this status, or unclosed for open and active together (reporters never see closed ones)",
+  ),
   category: categorySchema.optional().describe("only tickets in this category"),
   limit: z.string().regex(/^\d{1,3}$/, "limit must be a whole number from 1 to 100").transform(Number)
     .pipe(z.number().int().min(1, "limit must be at least 1").max(100, "limit must be at most 100"))
@@ -86,6 +89,12 @@ const listQuery = z.object({
     "opened: newest opened first (the default); updated: latest activity (updatedAt) first",
   ),
   cursor: listCursorSchema.optional().describe("the cursor of the previous page, in the same sort order"),
+  openedAfter: openedTimeSchema("openedAfter").optional().describe(
+    "only tickets opened at or after this ISO 8601 time (with Z or an offset); not with waiting or sort=updated",
+  ),
+  openedBefore: openedTimeSchema("openedBefore").optional().describe(
+    "only tickets opened before this ISO 8601 time (with Z or an offset); not with waiting or sort=updated",
+  ),
   mine: z.enum(["true", "false"], { error: "mine must be true or false" }).optional().describe(
     "true: only the tickets of the reporter key sent (X-Helpdesk-Reporter-Key or the helpdesk_reporter " +
       "cookie), closed ones included, each with unreadReplies; reporters only (staff get 400)",
@@ -93,7 +102,7 @@ const listQuery = z.object({
   q: searchQuerySchema.optional().describe(
     "search words (1–200 characters): only tickets whose description or messages contain every word, as a " +
       "prefix or with a small typo, best match first instead of newest first (staff also search internal notes); " +
-      "not with waiting, sort or mine",
+      "not with waiting, sort, mine, openedAfter or openedBefore",
   ),
 });
 
@@ -184,9 +193,10 @@ export function ticketsApi(h: Helpdesk) {
           "a page",
         ),
         400: badRequest(
-          "a bad status, category, waiting, sort, limit, cursor, q (empty, too long, no letters, not UTF-8), " +
-            "mine or reporter key; waiting with status=closed; q with waiting, sort or mine; or mine=true " +
-            "from staff or with filters",
+          "a bad status, category, waiting, sort, limit, cursor, openedAfter, openedBefore, q (empty, too " +
+            "long, no letters, not UTF-8), mine or reporter key; waiting with status=closed; openedAfter or " +
+            "openedBefore with waiting or sort=updated; q with waiting, sort, mine or opened bounds; or " +
+            "mine=true from staff or with filters",
         ),
       },
     }),
@@ -195,20 +205,28 @@ export function ticketsApi(h: Helpdesk) {
       if (!queryParamIsUtf8(c.req.url, "q")) throw new ValidationError(NOT_UTF8, "q");
       const viewer = await apiViewer(c, c.get("role"));
       if (q !== undefined) {
-        if (query.waiting || query.sort || mine === "true") {
-          throw new ValidationError("q lists best matches first; it takes no waiting, sort or mine", "q");
+        const { status, openedAfter, openedBefore, waiting, sort, ...rest } = query;
+        if (waiting || sort || mine === "true" || openedAfter !== undefined || openedBefore !== undefined) {
+          throw new ValidationError(
+            "q lists best matches first; it takes no waiting, sort, mine, openedAfter or openedBefore",
+            "q",
+          );
         }
-        if (query.cursor && !ticketIdSchema.safeParse(query.cursor).success) {
+        if (rest.cursor && !ticketIdSchema.safeParse(rest.cursor).success) {
           throw new ValidationError("cursor must be the cursor of the previous page.", "cursor");
         }
-        const found = await searchTickets(h, viewer, { ...query, q, limit: query.limit ?? 50 });
+        const found = await searchTickets(h, viewer, { ...rest, status, q, limit: query.limit ?? 50 });
         const tickets = found.matches.map((match) => ticketWire(match.ticket));
         return c.json({ tickets, cursor: found.cursor }, 200);
       }
       if (mine === "true") {
-        if (query.status || query.category || query.waiting || query.sort) {
+        if (
+          query.status || query.category || query.waiting || query.sort || query.openedAfter !== undefined ||
+          query.openedBefore !== undefined
+        ) {
           throw new ValidationError(
-            "mine=true lists all your tickets, newest first; it takes no status, category, waiting or sort",
+            "mine=true lists all your tickets, newest first; it takes no status, category, waiting, sort, " +
+              "openedAfter or openedBefore",
             "mine",
           );
         }

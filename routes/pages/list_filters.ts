@@ -12,21 +12,27 @@ import {
   listCursorSchema,
   listQueryProblem,
   listSortSchema,
-  statusSchema,
+  listStatusSchema,
+  openedTimeSchema,
   waitingSchema,
 } from "../../lib/schemas.ts";
 
 /** The filters of a ticket list page. */
 export interface ListFilters {
-  status?: Status;
+  /** One status, or "unclosed" for open and active together. */
+  status?: Status | "unclosed";
   category?: Category;
   waiting?: Role;
   sort?: ListSort;
   cursor?: string;
+  /** Only tickets opened at or after this time (ms): links from the dashboard. */
+  openedAfter?: number;
+  /** Only tickets opened before this time (ms). */
+  openedBefore?: number;
 }
 
 const lenient = z.object({
-  status: statusSchema.optional().catch(undefined),
+  status: listStatusSchema.optional().catch(undefined),
   category: categorySchema.optional().catch(undefined),
   cursor: listCursorSchema.optional().catch(undefined),
 });
@@ -36,6 +42,9 @@ const blankIsNone = (v: unknown) => v === "" ? undefined : v;
 const strict = z.object({
   waiting: z.preprocess(blankIsNone, waitingSchema.optional()),
   sort: z.preprocess(blankIsNone, listSortSchema.optional()),
+  // Bounds come from the dashboard's links: a bad one is refused by name, never silently dropped.
+  openedAfter: z.preprocess(blankIsNone, openedTimeSchema("openedAfter").optional()),
+  openedBefore: z.preprocess(blankIsNone, openedTimeSchema("openedBefore").optional()),
 });
 
 /** The page's filters for a role, and the first problem with them (shown beside the field it names). */
@@ -66,5 +75,13 @@ export function searchOf(filters: ListFilters): string {
   for (const key of ["status", "category", "waiting", "sort"] as const) {
     if (filters[key]) params.set(key, filters[key]!);
   }
+  for (const key of ["openedAfter", "openedBefore"] as const) {
+    if (filters[key] !== undefined) params.set(key, isoOf(filters[key]!));
+  }
   return params.toString();
+}
+
+/** A time (ms) as the ISO 8601 text list links carry, without needless milliseconds. */
+export function isoOf(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
 }

@@ -62,7 +62,11 @@ export async function queueViewOf(h: Helpdesk, role: Role, filters: ListFilters)
   const byStatus = Object.fromEntries(
     STATUSES.map((s) => [s, CATEGORIES.reduce((n, cat) => n + perStatus[s][cat], 0)]),
   ) as QueueView["counts"]["byStatus"];
-  const statuses: readonly Status[] = filters.status ? [filters.status] : STATUSES;
+  const statuses: readonly Status[] = filters.status === "unclosed"
+    ? ["open", "active"]
+    : filters.status
+    ? [filters.status]
+    : STATUSES;
   const byCategory = Object.fromEntries(
     CATEGORIES.map((cat) => [cat, statuses.reduce((n, s) => n + perStatus[s][cat], 0)]),
   ) as QueueView["counts"]["byCategory"];

@@ -23,7 +23,7 @@ export async function searchOnPage(
   viewer: Viewer,
   raw: string | undefined,
   utf8: boolean,
-  filters: { status?: Status; category?: Category; cursor?: string; limit: number },
+  filters: { status?: Status | "unclosed"; category?: Category; cursor?: string; limit: number },
 ): Promise<PageSearch> {
   if (raw === undefined || raw.trim() === "") return { q: "", error: null, found: null };
   if (!utf8) return { q: "", error: NOT_UTF8, found: null };

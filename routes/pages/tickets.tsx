@@ -19,10 +19,21 @@ import { sendPage } from "./render.tsx";
 import { sendMyTickets } from "./my_tickets.tsx";
 import { ensureReporterKey, pageReporterKey, pageViewer, viewerWithKey } from "../reporter.ts";
 import LocalTimes from "../../islands/LocalTimes.tsx";
-import { parseListFilters, searchOf } from "./list_filters.ts";
+import { isoOf, type ListFilters, parseListFilters, searchOf } from "./list_filters.ts";
 import { PAGE_SIZE, queueViewOf } from "./queue.ts";
 import { QueueFilters } from "../../components/QueueFilters.tsx";
 import StaffQueue from "../../islands/StaffQueue.tsx";
+
+/** The words that say which opening times a list is narrowed to (links from the dashboard), or null. */
+function openedLabel(filters: ListFilters): string | null {
+  const { openedAfter: after, openedBefore: before } = filters;
+  if (after !== undefined && before !== undefined) {
+    return `Opened from ${isoOf(after)} to before ${isoOf(before)}.`;
+  }
+  if (after !== undefined) return `Opened at or after ${isoOf(after)}.`;
+  if (before !== undefined) return `Opened before ${isoOf(before)}.`;
+  return null;
+}
 
 function NewTicketForm(props: { draft?: string; error?: string | null }) {
   return (
@@ -85,6 +96,7 @@ export function ticketListPages(h: Helpdesk) {
       const staffView = isStaff && !search.found ? await queueViewOf(h, role, filters) : null;
       const page = search.found ??
         (staffView ? null : await browseTickets(h, role, { ...filters, limit: PAGE_SIZE }));
+      const opened = openedLabel(filters);
       const next = page?.cursor
         ? search.found
           ? `/tickets?${new URLSearchParams({
@@ -135,6 +147,9 @@ export function ticketListPages(h: Helpdesk) {
                 {statusChoices.map((s) => (
                   <option value={s} selected={s === status}>{STATUS_LABELS[s]}</option>
                 ))}
+                {isStaff && (
+                  <option value="unclosed" selected={status === "unclosed"}>Open and active</option>
+                )}
               </select>
             </div>
             <div class="field field--inline">
@@ -147,10 +162,21 @@ export function ticketListPages(h: Helpdesk) {
               </select>
             </div>
             <QueueFilters filters={filters} problem={problem} />
+            {filters.openedAfter !== undefined && (
+              <input type="hidden" name="openedAfter" value={isoOf(filters.openedAfter)} />
+            )}
+            {filters.openedBefore !== undefined && (
+              <input type="hidden" name="openedBefore" value={isoOf(filters.openedBefore)} />
+            )}
             <button type="submit" class="button button--secondary">
               {search.q ? "Search" : "Filter"}
             </button>
           </form>
+          {opened && (
+            <p class="muted opened-filter">
+              {opened} <a href="/tickets">Show all tickets</a>
+            </p>
+          )}
           {staffView
             ? <StaffQueue view={staffView} search={filterQuery} />
             : page!.tickets.length === 0
@@ -165,7 +191,7 @@ export function ticketListPages(h: Helpdesk) {
                 <div class="empty">
                   <h2>No tickets here</h2>
                   <p>
-                    {status || filters.category || filters.waiting
+                    {status || filters.category || filters.waiting || opened
                       ? "Nothing matches these filters."
                       : "Nothing is open right now. Something broken or not working?"}
                   </p>
