@@ -429,3 +429,23 @@ Deno.test("[queue] a queue stream whose client stops reading is dropped", async 
   }, /stopped reading/);
   t.close();
 });
+
+Deno.test("[notes] search finds a note's words for staff only; a reporter's search never matches a note", async () => {
+  const t = await testApp();
+  const ticket = await file(t, "The projector in B2 flickers");
+  await api(t.app, "helpdesk", "POST", `/tickets/${ticket.id}/messages`, {
+    text: "Spare lamp is in cupboard zebra",
+    internal: true,
+  });
+  const find = async (role: "reporter" | "helpdesk", q: string) => {
+    const res = await api(t.app, role, "GET", `/tickets?q=${encodeURIComponent(q)}`);
+    assert.equal(res.status, 200, `${role} ${q}`);
+    return (await res.json()).tickets.map((x: { id: string }) => x.id);
+  };
+  assert.deepEqual(await find("helpdesk", "zebra"), [ticket.id]);
+  assert.deepEqual(await find("reporter", "zebra"), []);
+  assert.deepEqual(await find("reporter", "projector"), [ticket.id], "the ticket itself is still found");
+  const page = await t.app.request("/tickets?q=zebra", { headers: cookie("reporter") });
+  assert.doesNotMatch(await page.text(), /cupboard/);
+  t.close();
+});

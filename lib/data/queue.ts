@@ -3,7 +3,7 @@
  * read from pointer indexes (lib/data/ticket_effects.ts) and never by scanning records.
  *
  * Each index is split by status and category, so a query reads one range per (status, category) pair it
- * does not fix — at most nine, each at most a page long — and merges them by their sort key. A page of
+ * does not fix — at most nine — merged by their sort key as they are read (see listQueue). A page of
  * "latest activity" ends at a ticket's (updatedMs, id); its cursor is written `updatedMs.id`, so the next
  * page starts exactly after it even when other tickets change meanwhile.
  */
@@ -50,23 +50,51 @@ function compareTails(a: Tail, b: Tail): number {
   return 0;
 }
 
-/** Lists a page of tickets waiting for one side and/or by latest activity, newest first. */
+/** One index range being read newest first, a small batch at a time, with the entry it is at. */
+interface Run {
+  entries: AsyncIterator<Deno.KvEntry<string>>;
+  prefixLength: number;
+  head: { tail: Tail; id: string } | null;
+}
+
+async function advance(run: Run): Promise<void> {
+  const next = await run.entries.next();
+  run.head = next.done
+    ? null
+    : { tail: next.value.key.slice(run.prefixLength) as Tail, id: next.value.value };
+}
+
+/**
+ * Lists a page of tickets waiting for one side and/or by latest activity, newest first. The ranges are
+ * merged as they are read: each is read in batches of about its share of the page, and only the ranges
+ * the page really draws from are read further, so a page costs about its own length in index reads
+ * rather than a page per range.
+ */
 export async function listQueue(db: Db, query: ListQuery): Promise<TicketPage> {
   const tail = cursorTail(query);
   const take = query.limit + 1;
-  const lists = await Promise.all(
-    prefixesOf(query).map(async (prefix) => {
-      const selector = tail ? { prefix, end: [...prefix, ...tail] } : { prefix };
-      const found: { tail: Tail; id: string }[] = [];
-      for await (
-        const entry of db.kv.list<string>(selector, { reverse: true, limit: take, batchSize: take })
-      ) {
-        found.push({ tail: entry.key.slice(prefix.length) as Tail, id: entry.value });
-      }
-      return found;
-    }),
-  );
-  const merged = lists.flat().sort((a, b) => compareTails(b.tail, a.tail));
+  const prefixes = prefixesOf(query);
+  const batchSize = Math.max(2, Math.ceil(take / prefixes.length) + 1);
+  const runs: Run[] = prefixes.map((prefix) => ({
+    entries: db.kv.list<string>(tail ? { prefix, end: [...prefix, ...tail] } : { prefix }, {
+      reverse: true,
+      limit: take,
+      batchSize,
+    })[Symbol.asyncIterator](),
+    prefixLength: prefix.length,
+    head: null,
+  }));
+  await Promise.all(runs.map(advance));
+  const merged: { tail: Tail; id: string }[] = [];
+  while (merged.length < take) {
+    let best: Run | null = null;
+    for (const run of runs) {
+      if (run.head && (!best || compareTails(run.head.tail, best.head!.tail) > 0)) best = run;
+    }
+    if (!best) break;
+    merged.push(best.head!);
+    if (merged.length < take) await advance(best);
+  }
   const page = merged.slice(0, query.limit);
   const tickets = await getTickets(db, page.map((p) => p.id));
   const last = page.at(-1);
