@@ -86,12 +86,25 @@ function AnalyticsChart(props: AnalyticsChartProps) {
       chart.unbindWindowEvents?.();
     };
   }, []);
-  // The table beside the chart carries the same numbers for assistive technology.
+  const colors = props.colors ?? [CHOSEN_COLOR, CONTEXT_COLOR];
+  // The table beside the chart carries the same numbers for assistive technology. The key is ours, not
+  // frappe's: frappe cuts every series name to about a dozen letters ("Median days ...") and cannot be told
+  // not to (its truncateLegends option turns any false value into true), so its legend is hidden by CSS.
   return (
     <div class="chart-figure" aria-hidden="true">
       <div class="chart-figure__y">{props.yTitle}</div>
       <div class="chart" ref={box}></div>
       <div class="chart-figure__x">{props.xTitle}</div>
+      {props.datasets.length > 1 && (
+        <ul class="chart-key">
+          {props.datasets.map((dataset, i) => (
+            <li key={dataset.name}>
+              <span class="chart-key__swatch" style={{ background: colors[i % colors.length] }}></span>
+              {dataset.name}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
