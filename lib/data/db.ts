@@ -1,29 +1,12 @@
-import { ValidationError } from "../errors.ts";
-import { retryWhileBusy } from "./busy.ts";
-import { keys } from "./keys.ts";
-import { derivedKeysOutdated } from "./derived_layout.ts";
-import { migrateStore } from "./migrate.ts";
-import { repairStore } from "./repair.ts";
-import { isTimeZone } from "./time_buckets.ts";
+/**
+ * What an open store is, and the errors of opening one. Opening itself (time zone, migration, rebuilt
+ * indexes) is lib/data/open_store.ts, which builds on everything else of the data layer.
+ */
 
 /** An open store: the KV handle plus the campus time zone its month counters are kept in. */
 export interface Db {
   kv: Deno.Kv;
   timeZone: string;
-}
-
-/** Where a store is: a KV path or URL (a file, ":memory:", an https:// KV Connect URL), or a KV already open. */
-type StoreSource = ({ kvPath: string } | { kv: Deno.Kv }) & { timeZone?: string };
-
-/** How a process uses the store. */
-interface StoreOptions {
-  /** Never write: no time-zone marker, no migration (the analytics services, export, verify). */
-  readOnly?: boolean;
-  /**
-   * Open a store whose month counters are kept in another zone, so `verify --repair` can move them (that
-   * tool rebuilds the indexes and counters itself, so opening does not).
-   */
-  anyTimeZone?: boolean;
 }
 
 /** A store whose month counters are kept in another campus time zone than the one asked for. */
@@ -37,45 +20,8 @@ export class TimeZoneMismatchError extends Error {
   }
 }
 
-/**
- * Opens the helpdesk store every process works on. Month counters depend on the time zone, so a store whose
- * counters were built for another zone is refused rather than silently mixing two calendars. The writer
- * (not readOnly) marks a new store with its zone and brings an older store's layout up to date, rebuilding
- * its indexes and counters when this code derives other ones than those it was built with.
- */
-export async function openStore(source: StoreSource, options: StoreOptions = {}): Promise<Db> {
-  const kv = "kv" in source ? source.kv : await openKv(source.kvPath);
-  const asked = source.timeZone ?? "UTC";
-  if (!isTimeZone(asked)) throw new ValidationError(`unknown time zone "${asked}"`, "timeZone");
-  // The first read is still part of opening: a KV Connect URL is only checked (reachable, token accepted)
-  // when it is first used, and some damaged files only fail once a page is read.
-  const stored = await kv.get<string>(keys.timeZone()).catch((error) => {
-    if ("kv" in source) throw error;
-    kv.close();
-    throw new StoreOpenError(source.kvPath, error);
-  });
-  if (!options.anyTimeZone && stored.value !== null && stored.value !== asked) {
-    throw new TimeZoneMismatchError(stored.value, asked);
-  }
-  if (!options.readOnly) {
-    if (stored.value === null) {
-      await retryWhileBusy(() => kv.atomic().check(stored).set(keys.timeZone(), asked).commit());
-    }
-    await migrateStore(kv);
-    const db = { kv, timeZone: asked };
-    if (!options.anyTimeZone && await derivedKeysOutdated(db)) {
-      // Several isolates may open a hosted store at once while others write: only a stopped app may rebuild.
-      if ("kvPath" in source && /^https?:\/\//.test(source.kvPath)) {
-        throw new StoreOpenError(source.kvPath, new DerivedKeysOutdatedError(source.kvPath));
-      }
-      await repairStore(db);
-    }
-  }
-  return { kv, timeZone: asked };
-}
-
 /** A hosted store whose indexes and counters were built by an older release and must be rebuilt offline. */
-class DerivedKeysOutdatedError extends Error {
+export class DerivedKeysOutdatedError extends Error {
   /** Says which store and the one command that brings it up to date. */
   constructor(readonly path: string) {
     super(
@@ -123,7 +69,7 @@ function explainOpenFailure(path: string, cause: unknown): string {
 }
 
 /** Opens the KV at a path or URL, creating the folder of a local file first. */
-async function openKv(path: string): Promise<Deno.Kv> {
+export async function openKv(path: string): Promise<Deno.Kv> {
   try {
     if (path !== ":memory:" && !/^https?:\/\//.test(path)) {
       const dir = path.replace(/[\\/][^\\/]*$/, "");

@@ -6,7 +6,8 @@
  */
 import type { Db } from "./db.ts";
 import { keys } from "./keys.ts";
-import { type ListQuery, listTickets, type TicketPage } from "./tickets.ts";
+import { listTickets } from "./lists.ts";
+import type { ListQuery, TicketPage } from "./tickets.ts";
 
 /** Lists tickets like `listTickets`, answering repeated queries from memory while nothing changed. */
 export type TicketLister = (query: ListQuery) => Promise<TicketPage>;

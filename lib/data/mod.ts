@@ -3,8 +3,10 @@
  * the tests all go through these functions.
  */
 export * from "./db.ts";
+export * from "./open_store.ts";
 export * from "./types.ts";
 export * from "./tickets.ts";
+export * from "./lists.ts";
 export * from "./messages.ts";
 export * from "./corrections.ts";
 export * from "./stats.ts";

@@ -1,5 +1,6 @@
 /** Fixtures for tests of the data layer and above: a fresh in-memory store per test. */
-import { type Db, openStore } from "./db.ts";
+import type { Db } from "./db.ts";
+import { openStore } from "./open_store.ts";
 
 /**
  * Opens a fresh in-memory store; close it with `db.kv.close()`.

@@ -10,7 +10,6 @@ import { getManyChunked } from "./get_many.ts";
 import { serialized } from "./serial.ts";
 import { logReplacedState } from "./state_log.ts";
 import { historyOf, writeHistory } from "./history.ts";
-import { listQueue } from "./queue.ts";
 import { threadStateOf } from "./thread_state.ts";
 import {
   type Actor,
@@ -231,8 +230,7 @@ export interface TicketPage {
  * Lists tickets newest first across the status indexes asked for, merging them by id (ULIDs sort by
  * opening time), and loads the records the pointers name.
  */
-export async function listTickets(db: Db, query: ListQuery): Promise<TicketPage> {
-  if (query.waiting || query.sort === "updated") return await listQueue(db, query);
+export async function listTicketsByOpening(db: Db, query: ListQuery): Promise<TicketPage> {
   if (!query.category && STATUSES.every((status) => query.statuses.includes(status))) {
     return await listAllTickets(db, query);
   }
