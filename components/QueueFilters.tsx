@@ -1,9 +1,8 @@
-import type { ListFilters } from "../routes/pages/list_filters.ts";
 import { FieldError } from "./FieldError.tsx";
 
 /** The list's "waiting on" filter and sort order, with the error of a refused value next to its field. */
 export function QueueFilters(
-  props: { filters: ListFilters; problem: { message: string; field: string } | null },
+  props: { filters: { waiting?: string; sort?: string }; problem: { message: string; field: string } | null },
 ) {
   const { filters, problem } = props;
   const errorOf = (field: string) => problem?.field === field ? problem.message : null;
