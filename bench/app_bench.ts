@@ -36,7 +36,7 @@ import { createHelpdesk } from "../lib/helpdesk.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
 import { BUILD_DIR, DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
 import { createApp } from "../routes/app.tsx";
-import { STALL_MS } from "../routes/pages/ticket_events.ts";
+import { STALL_MS } from "../routes/pages/pulled_stream.ts";
 import { coldStartRow } from "./cold_start_bench.ts";
 import { importRows } from "./import_bench.ts";
 import { reporterRows } from "./reporters_bench.ts";

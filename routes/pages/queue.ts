@@ -23,13 +23,12 @@ import { CATEGORIES } from "../../lib/categories.ts";
 import { STATUSES } from "../../lib/helpdesk.ts";
 import { summary } from "../../components/TicketList.tsx";
 import { type QueueRow, type QueueView, ticketNumber } from "../../components/queue_view.ts";
-import { STALL_MS } from "./ticket_events.ts";
+import { HEARTBEAT, heartbeatWait, pulledStream, type StreamTiming } from "./pulled_stream.ts";
 import { type ListFilters, parseListFilters, searchOf } from "./list_filters.ts";
 import type { RolePageEnv } from "./env.ts";
 
 /** Rows per page of the ticket list (staff queue and reporter cards alike). */
 export const PAGE_SIZE = 25;
-const HEARTBEAT_MS = 25_000;
 
 /** One queue row of a ticket, as staff see it. */
 function rowOf(ticket: Ticket, role: Role): QueueRow {
@@ -106,33 +105,21 @@ export function queuePages(h: Helpdesk) {
 export function queueEvents(
   h: Helpdesk,
   role: Role,
-  options: { stallMs?: number; heartbeatMs?: number } = {},
+  options: StreamTiming = {},
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   const changes = followQueue(h, role).getReader();
   let change: Promise<ReadableStreamReadResult<bigint>> | null = null;
   let sent: bigint | null = null;
-  let stall: ReturnType<typeof setTimeout> | undefined;
-  let heartbeat: ReturnType<typeof setTimeout> | undefined;
-  let finished = false;
+  const heartbeat = heartbeatWait(options);
   const finish = () => {
-    finished = true;
-    clearTimeout(stall);
-    clearTimeout(heartbeat);
+    heartbeat.stop();
     changes.cancel().catch(() => {});
   };
 
   async function next(): Promise<string | null> {
     while (true) {
-      change ??= changes.read();
-      const woken = await Promise.race([
-        change,
-        new Promise<"beat">((resolve) =>
-          heartbeat = setTimeout(() => resolve("beat"), options.heartbeatMs ?? HEARTBEAT_MS)
-        ),
-      ]);
-      clearTimeout(heartbeat);
-      if (woken === "beat") return ": still here\n\n";
+      const woken = await heartbeat.race(change ??= changes.read());
+      if (woken === "beat") return HEARTBEAT;
       change = null;
       if (woken.done) return null;
       if (woken.value === sent) continue;
@@ -141,26 +128,5 @@ export function queueEvents(
     }
   }
 
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      clearTimeout(stall);
-      if (finished) return;
-      const chunk = await next().catch((error) => {
-        finish();
-        throw error;
-      });
-      if (finished) return;
-      if (chunk === null) {
-        finish();
-        controller.close();
-        return;
-      }
-      controller.enqueue(encoder.encode(chunk));
-      stall = setTimeout(() => {
-        finish();
-        controller.error(new Error("the client stopped reading"));
-      }, options.stallMs ?? STALL_MS);
-    },
-    cancel: finish,
-  }, { highWaterMark: 0 });
+  return pulledStream(next, finish, options);
 }

@@ -26,11 +26,8 @@ import { messageWire, ticketWire } from "../../lib/wire.ts";
 import type { RolePageEnv } from "./env.ts";
 import { idOf } from "./ticket.tsx";
 import { pageViewer } from "../reporter.ts";
+import { HEARTBEAT, heartbeatWait, pulledStream, type StreamTiming } from "./pulled_stream.ts";
 
-/** How long an event may wait for a client that does not read before the client is dropped. */
-export const STALL_MS = 30_000;
-// A comment line this often keeps proxies from closing an idle stream and finds clients that left.
-const HEARTBEAT_MS = 25_000;
 // Messages read from the store per list: enough to catch up quickly, little enough to hold per client.
 const PAGE = 20;
 
@@ -71,25 +68,20 @@ export function ticketEvents(
   role: Role,
   id: string,
   afterSeq: number,
-  options: { stallMs?: number; heartbeatMs?: number } = {},
+  options: StreamTiming = {},
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   const changes = followTicket(h, id).getReader();
   let change: Promise<ReadableStreamReadResult<Ticket | null>> | null = null;
   let latest: Ticket | null | undefined;
   let sentState = "";
   let lastSeq = afterSeq;
   let pending: Message[] = [];
-  let stall: ReturnType<typeof setTimeout> | undefined;
-  let heartbeat: ReturnType<typeof setTimeout> | undefined;
-  let finished = false;
+  const heartbeat = heartbeatWait(options);
 
   const finish = () => {
-    finished = true;
     // What a stalled client would have been sent next is let go at once, not when it finally leaves.
     pending = [];
-    clearTimeout(stall);
-    clearTimeout(heartbeat);
+    heartbeat.stop();
     changes.cancel().catch(() => {});
   };
 
@@ -133,44 +125,13 @@ export function ticketEvents(
       }
       if (latest.status === "closed") return null;
       // Caught up: wait for the next change, or send a heartbeat when none comes.
-      change ??= changes.read();
-      const woken = await Promise.race([
-        change,
-        new Promise<"beat">((resolve) =>
-          heartbeat = setTimeout(() => resolve("beat"), options.heartbeatMs ?? HEARTBEAT_MS)
-        ),
-      ]);
-      clearTimeout(heartbeat);
-      if (woken === "beat") return ": still here\n\n";
+      const woken = await heartbeat.race(change ??= changes.read());
+      if (woken === "beat") return HEARTBEAT;
       change = null;
       if (woken.done) return null;
       latest = woken.value;
     }
   }
 
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      clearTimeout(stall);
-      if (finished) return;
-      const chunk = await next().catch((error) => {
-        finish();
-        throw error;
-      });
-      if (finished) return;
-      if (chunk === null) {
-        finish();
-        controller.close();
-        return;
-      }
-      controller.enqueue(encoder.encode(chunk));
-      // The chunk now waits for the client to take it. A client that does not is dropped: the stream ends,
-      // its watch and its next messages are let go. (The socket itself stays open until the client's side
-      // closes it: a server write blocked on a full socket cannot be cut short from here.)
-      stall = setTimeout(() => {
-        finish();
-        controller.error(new Error("the client stopped reading"));
-      }, options.stallMs ?? STALL_MS);
-    },
-    cancel: finish,
-  }, { highWaterMark: 0 });
+  return pulledStream(next, finish, options);
 }
