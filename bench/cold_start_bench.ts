@@ -11,9 +11,7 @@ import type { Db } from "../lib/data/db.ts";
 import { openStore } from "../lib/data/mod.ts";
 import { buildIslands } from "../lib/islands/mod.ts";
 import { BUILD_DIR, DENO_CONFIG, ISLANDS_DIR } from "../lib/paths.ts";
-import { fillTickets, percentiles, progress } from "./fixtures.ts";
-
-const SERVER = new URL("../routes/server.ts", import.meta.url).pathname;
+import { fillTickets, freePort, percentiles, progress, spawnDeployedWebApp } from "./fixtures.ts";
 
 /** Stores `count` staff corrections, as many tickets' worth of re-categorised descriptions. */
 async function fillCorrections(db: Db, count: number) {
@@ -38,35 +36,11 @@ async function fillCorrections(db: Db, count: number) {
   }
 }
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
 /** One cold start: milliseconds from spawn to the first 200 of `path`. */
 async function coldStart(kvPath: string, path: string): Promise<number> {
   const port = freePort();
-  const kvDir = kvPath.replace(/\/[^/]*$/, "");
   const started = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      "--deny-run",
-      "--allow-read",
-      "--allow-net",
-      "--allow-env",
-      `--allow-write=${kvDir}`,
-      "--config",
-      DENO_CONFIG,
-      SERVER,
-    ],
-    env: { HELPDESK_KV: kvPath, PORT: String(port), HELPDESK_HOST: "127.0.0.1" },
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
+  const child = spawnDeployedWebApp(kvPath, port);
   try {
     for (;;) {
       try {

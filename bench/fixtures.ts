@@ -5,6 +5,7 @@ import type { Db } from "../lib/data/db.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
 import type { TicketRecord } from "../lib/data/types.ts";
 import { DAY_MS, HOUR_MS } from "../lib/time.ts";
+import { DENO_CONFIG } from "../lib/paths.ts";
 
 const DESCRIPTIONS = [
   "The radiator in room E104 is cold since Monday",
@@ -75,4 +76,39 @@ export function percentiles(samples: number[]): { p50: number; p99: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { p50: at(0.5), p99: at(0.99) };
+}
+
+const SERVER = new URL("../routes/server.ts", import.meta.url).pathname;
+
+/** A free TCP port on 127.0.0.1 (free when asked; the caller binds it soon after). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/**
+ * Spawns the web app as it is deployed — `routes/server.ts` with no permission to spawn and write
+ * permission for the KV file's folder only — on `kvPath` and `port`; kill it with SIGTERM when done.
+ */
+export function spawnDeployedWebApp(kvPath: string, port: number): Deno.ChildProcess {
+  const kvDir = kvPath.replace(/\/[^/]*$/, "");
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--deny-run",
+      "--allow-read",
+      "--allow-net",
+      "--allow-env",
+      `--allow-write=${kvDir}`,
+      "--config",
+      DENO_CONFIG,
+      SERVER,
+    ],
+    env: { HELPDESK_KV: kvPath, PORT: String(port), HELPDESK_HOST: "127.0.0.1" },
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
 }

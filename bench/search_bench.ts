@@ -13,11 +13,8 @@ import { createClassifier } from "../lib/classifier/mod.ts";
 import { type ImportItem, importTickets } from "../lib/data/import.ts";
 import { openStore } from "../lib/data/mod.ts";
 import { TicketIndex } from "../lib/search/ticket_index.ts";
-import { DENO_CONFIG } from "../lib/paths.ts";
-import { percentiles, progress } from "./fixtures.ts";
+import { freePort, percentiles, progress, spawnDeployedWebApp } from "./fixtures.ts";
 import { rssMb } from "./stream_bench.ts";
-
-const SERVER = new URL("../routes/server.ts", import.meta.url).pathname;
 
 /** Queries as people type them (also used by bench/search_libraries_bench.ts): words, prefixes, typos, several words; some match little, some a lot. */
 export const QUERIES = [
@@ -102,13 +99,6 @@ function cpuMs(): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
 /** Waits until `url` answers 200 (the process is still starting while it refuses connections). */
 async function firstOk(url: string, headers: Record<string, string>, started: number): Promise<number> {
   for (;;) {
@@ -173,23 +163,7 @@ export async function searchRows(work: string, options: { tickets: number }): Pr
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      "--deny-run",
-      "--allow-read",
-      "--allow-net",
-      "--allow-env",
-      `--allow-write=${kvDir}`,
-      "--config",
-      DENO_CONFIG,
-      SERVER,
-    ],
-    env: { HELPDESK_KV: kvPath, PORT: String(port), HELPDESK_HOST: "127.0.0.1" },
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
+  const child = spawnDeployedWebApp(kvPath, port);
   try {
     const page = await firstOk(`${base}/tickets`, { cookie: "helpdesk_role=reporter" }, started);
     const search = await firstOk(`${base}/api/v1/tickets?q=wifi`, { "x-helpdesk-role": "helpdesk" }, started);
