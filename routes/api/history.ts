@@ -9,29 +9,18 @@ import { HISTORY_FIELDS, ROLES } from "../../lib/helpdesk.ts";
 import { historyWire, ticketWire } from "../../lib/wire.ts";
 import { apiViewer } from "../reporter.ts";
 import type { ApiEnv } from "./env.ts";
-import { ErrorSchema, TicketSchema } from "./schemas.ts";
+import {
+  badRequest,
+  error,
+  idParam,
+  json,
+  notFound,
+  roleHeader as headers,
+  security,
+  TicketSchema,
+} from "./schemas.ts";
 import { checkId, versionFrom } from "./tickets.ts";
 import { validationHook } from "./validation.ts";
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
-const error = (description: string) => json(ErrorSchema, description);
-const security = [{ helpdeskRole: [] }];
-const headers = z.object({
-  "x-helpdesk-role": z.enum(["reporter", "helpdesk"]).optional().describe(
-    "reporter or helpdesk (or the browser's role cookie); the same header as the helpdeskRole security scheme",
-  ),
-  "x-helpdesk-reporter-key": z.string().optional().describe(
-    "a reporter's key (or the helpdesk_reporter cookie): their own closed tickets stay readable",
-  ),
-});
-const idParam = z.object({ id: z.string().describe("ticket id (ULID)") });
-const notFound = error(
-  "no such ticket for this role (a closed ticket does not exist for reporters, except their own)",
-);
-const badRequest = error("missing or unknown role (X-Helpdesk-Role), or a malformed reporter key");
 
 const isoTime = z.string().describe("ISO 8601 time in UTC");
 
@@ -60,7 +49,7 @@ export function historyApi(h: Helpdesk) {
       request: { headers, params: idParam },
       responses: {
         200: json(z.object({ history: z.array(HistoryEntrySchema) }), "every change, oldest first"),
-        400: badRequest,
+        400: badRequest("a malformed reporter key"),
         404: notFound,
       },
     }),
@@ -94,7 +83,7 @@ export function historyApi(h: Helpdesk) {
           ...json(TicketSchema, "the ticket with the earlier description"),
           headers: z.object({ ETag: z.string() }),
         },
-        400: badRequest,
+        400: badRequest("a malformed reporter key"),
         403: error("only helpdesk staff can restore a description, or the call came from another site"),
         404: error("no such ticket, or no description change with that number"),
         409: error("the ticket changed since that version, or is closed"),

@@ -41,7 +41,48 @@ export const MessageSchema = z.object({
 }).openapi("Message");
 
 /** The error shape of every failed call. */
-export const ErrorSchema = z.object({
+const ErrorSchema = z.object({
   error: z.string().describe("what was refused, as a sentence"),
   field: z.string().optional().describe("the field, parameter or header at fault, where one is"),
 }).openapi("Error");
+
+/** An answer's body as OpenAPI describes it: JSON of `schema`. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+/** A refusal as OpenAPI describes it: the error shape, and when it happens. */
+export const error = (description: string) => json(ErrorSchema, description);
+
+/** The security scheme every call names: the role it acts as (routes/role.ts `apiRole` reads it). */
+export const ROLE_SCHEME = "helpdeskRole";
+
+/** The security every call declares. */
+export const security = [{ [ROLE_SCHEME]: [] }];
+
+/** The refusal every call may give: no role, an unknown role, or input the route refuses. */
+export const badRequest = (what?: string) =>
+  error(`missing or unknown role (X-Helpdesk-Role)${what ? `, or ${what}` : ""}`);
+
+/** The refusal of a ticket the caller may not see. */
+export const notFound = error(
+  "no such ticket for this role (a closed ticket does not exist for reporters, except their own My tickets)",
+);
+
+/** The headers that say who a call acts as: role, reporter key, and the name its changes are signed with. */
+export const roleHeader = z.object({
+  "x-helpdesk-role": z.enum(["reporter", "helpdesk"]).optional().describe(
+    "reporter or helpdesk (or the browser's role cookie); the same header as the helpdeskRole security scheme",
+  ),
+  "x-helpdesk-reporter-key": z.string().optional().describe(
+    "a reporter's key (43 base64url characters; or the browser's helpdesk_reporter cookie): tickets filed " +
+      "with it are its My tickets, readable also once closed; a malformed key is refused with 400",
+  ),
+  "x-helpdesk-name": z.string().optional().describe(
+    "the name the call's changes are signed with in the ticket's history (or the browser's name cookie)",
+  ),
+});
+
+/** The path parameter of a ticket. */
+export const idParam = z.object({ id: z.string().describe("ticket id (ULID)") });

@@ -34,45 +34,28 @@ import { myTickets, privateLinkToken } from "../../lib/reporters.ts";
 import type { ApiEnv } from "./env.ts";
 import { validationHook } from "./validation.ts";
 import { messageWire, ticketWire } from "../../lib/wire.ts";
-import { ErrorSchema, MessageSchema, TicketSchema } from "./schemas.ts";
+import {
+  badRequest,
+  error,
+  idParam,
+  json,
+  MessageSchema,
+  notFound,
+  ROLE_SCHEME,
+  roleHeader,
+  security,
+  TicketSchema,
+} from "./schemas.ts";
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
-const error = (description: string) => json(ErrorSchema, description);
 /** Headers of an answer that carries a ticket: its version, to send back as If-Match. */
 const ticketHeaders = z.object({ ETag: z.string().describe("the ticket's version, quoted") });
 
-/** The security scheme every call names: the role it acts as (routes/role.ts `apiRole` reads it). */
-const ROLE_SCHEME = "helpdeskRole";
-const security = [{ [ROLE_SCHEME]: [] }];
-/** The refusal every call may give: no role, an unknown role, or input the route refuses. */
-const badRequest = (what?: string) =>
-  error(`missing or unknown role (X-Helpdesk-Role)${what ? `, or ${what}` : ""}`);
-const notFound = error(
-  "no such ticket for this role (a closed ticket does not exist for reporters, except their own My tickets)",
-);
 // The web app refuses these bodies before a route sees them (routes/app.tsx, routes/errors.ts, routes/encoding.ts).
 const CROSS_SITE =
   "the body was sent as a form from another site (a form or text/plain Content-Type, or none)";
 const crossSite = error(CROSS_SITE);
 const tooLarge = error("the request body is larger than the API takes (the error says how large it may be)");
 const notJson = error("the body is not application/json, or not in UTF-8");
-
-const roleHeader = z.object({
-  "x-helpdesk-role": z.enum(["reporter", "helpdesk"]).optional().describe(
-    "reporter or helpdesk (or the browser's role cookie); the same header as the helpdeskRole security scheme",
-  ),
-  "x-helpdesk-reporter-key": z.string().optional().describe(
-    "a reporter's key (43 base64url characters; or the browser's helpdesk_reporter cookie): tickets filed " +
-      "with it are its My tickets, readable also once closed; a malformed key is refused with 400",
-  ),
-  "x-helpdesk-name": z.string().optional().describe(
-    "the name the call's changes are signed with in the ticket's history (or the browser's name cookie)",
-  ),
-});
-const idParam = z.object({ id: z.string().describe("ticket id (ULID)") });
 
 const listQuery = z.object({
   status: listStatusSchema.optional().describe(
