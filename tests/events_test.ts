@@ -1,25 +1,14 @@
 import assert from "node:assert/strict";
 import { api, testApp } from "./helpers.ts";
+import { readEvents as readSse } from "./stack_helpers.ts";
 
 /** Reads server-sent events from a response until `until` says stop. */
 async function readEvents(res: Response, until: (events: { event: string; data: string }[]) => boolean) {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: { event: string; data: string }[] = [];
-  let buffer = "";
-  while (!until(events)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf("\n\n")) !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? "";
-      events.push({ event, data });
-    }
-  }
-  await reader.cancel();
+  await readSse(res, ({ event, data }) => {
+    events.push({ event, data });
+    return until(events);
+  });
   return events;
 }
 

@@ -6,6 +6,7 @@ import { verifyStore } from "../lib/data/verify.ts";
 import { ticketEvents } from "../routes/pages/ticket_events.ts";
 import { queueEvents } from "../routes/pages/queue.ts";
 import { api, testApp } from "./helpers.ts";
+import { readEvents as readSse } from "./stack_helpers.ts";
 
 type T = Awaited<ReturnType<typeof testApp>>;
 
@@ -32,28 +33,13 @@ async function file(t: T, description = "The projector in B2 flickers") {
   return await (await api(t.app, "reporter", "POST", "/tickets", { description })).json();
 }
 
-/** Reads server-sent events from a stream until `until` says stop. */
+/** Reads server-sent events from a stream, their data parsed, until `until` says stop. */
 async function readEvents(stream: ReadableStream<Uint8Array>, until: (events: Sse[]) => boolean) {
-  const reader = (stream as ReadableStream<BufferSource>).pipeThrough(new TextDecoderStream()).getReader();
   const events: Sse[] = [];
-  let buffer = "";
-  while (!until(events)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end;
-    while ((end = buffer.indexOf("\n\n")) !== -1) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (block.startsWith(":")) continue;
-      events.push({
-        event: /^event: (.*)$/m.exec(block)?.[1] ?? "message",
-        id: /^id: (.*)$/m.exec(block)?.[1] ?? null,
-        data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null"),
-      });
-    }
-  }
-  await reader.cancel();
+  await readSse(new Response(stream), ({ event, id, data }) => {
+    events.push({ event, id, data: JSON.parse(data || "null") });
+    return until(events);
+  });
   return events;
 }
 type Sse = { event: string; id: string | null; data: Record<string, unknown> };
