@@ -80,21 +80,6 @@ export function coverSince(fromMs: number, nowMs: number): RangeCover {
   return { exact, runs };
 }
 
-const monthFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar month ("YYYY-MM") of a time in the given IANA time zone. */
-export function monthOf(ms: number, timeZone: string): string {
-  let format = monthFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit" });
-    monthFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(ms);
-  const year = parts.find((p) => p.type === "year")!.value;
-  const month = parts.find((p) => p.type === "month")!.value;
-  return `${year}-${month}`;
-}
-
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar day ("YYYY-MM-DD") of a time in the given IANA time zone. */
@@ -112,6 +97,11 @@ export function dateOf(ms: number, timeZone: string): string {
   const parts = format.formatToParts(ms);
   const part = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** The calendar month ("YYYY-MM") of a time in the given IANA time zone: the month of its calendar day. */
+export function monthOf(ms: number, timeZone: string): string {
+  return dateOf(ms, timeZone).slice(0, 7);
 }
 
 /** The `count` calendar days ending with `last` ("YYYY-MM-DD"), oldest first; calendar arithmetic, no zone. */
