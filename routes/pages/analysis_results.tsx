@@ -351,7 +351,7 @@ export function ActiveResult(props: { answer: ActiveAnswer; compact?: boolean })
         : chart}
       <div class="table-wrap">
         <table class="data-table">
-          <caption class={props.compact ? "visually-hidden" : undefined}>Active tickets per category</caption>
+          <caption class={props.compact ? "sr-only" : undefined}>Active tickets per category</caption>
           <thead>
             <tr>
               <th scope="col">Category</th>
