@@ -2,17 +2,11 @@
 import type { TicketMatch } from "../lib/helpdesk.ts";
 import { CategoryBadge, StatusBadge } from "./Badges.tsx";
 import { Highlight, mentions } from "./Highlight.tsx";
-import { Time } from "./Time.tsx";
+import { RelativeTime } from "./Time.tsx";
+import { summary } from "../lib/summary.ts";
 import { wordsOf } from "../lib/search/normalize.ts";
 
-const SUMMARY_MAX = 140;
 const SNIPPET_RADIUS = 70;
-
-/** The first line of a description, cut to 140 characters (as the plain list shows it). */
-function summaryOf(description: string): string {
-  const line = description.split("\n")[0].trim();
-  return line.length > SUMMARY_MAX ? line.slice(0, SUMMARY_MAX - 1).trimEnd() + "…" : line;
-}
 
 /** The part of a description around its first matched word, when the summary does not show it. */
 function snippetOf(description: string, terms: readonly string[]): string | null {
@@ -26,17 +20,17 @@ function snippetOf(description: string, terms: readonly string[]): string | null
 }
 
 /** The tickets a search found, with what matched marked. */
-export function SearchResults(props: { matches: readonly TicketMatch[] }) {
+export function SearchResults(props: { matches: readonly TicketMatch[]; now?: Date }) {
   return (
     <ul class="ticket-list search-results">
       {props.matches.map(({ ticket, terms }) => {
-        const summary = summaryOf(ticket.description);
-        const inSummary = mentions(summary, terms);
+        const line = summary(ticket.description);
+        const inSummary = mentions(line, terms);
         const snippet = inSummary ? null : snippetOf(ticket.description, terms);
         return (
           <li key={ticket.id} class="ticket-row">
             <a class="ticket-row__link" href={`/tickets/${ticket.id}`}>
-              <Highlight text={summary} terms={terms} />
+              <Highlight text={line} terms={terms} />
             </a>
             {snippet && (
               <p class="search-results__snippet">
@@ -48,7 +42,7 @@ export function SearchResults(props: { matches: readonly TicketMatch[] }) {
               <StatusBadge status={ticket.status} />
               <CategoryBadge category={ticket.category} />
               <span class="ticket-row__time">
-                Opened <Time iso={ticket.openedAt} />
+                Opened <RelativeTime iso={ticket.openedAt} now={props.now} />
               </span>
             </div>
           </li>

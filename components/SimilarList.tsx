@@ -1,11 +1,10 @@
 /** The staff ticket page's list of other open tickets most like this one (possibly the same problem). */
 import type { Ticket } from "../lib/data/types.ts";
 import { StatusBadge } from "./Badges.tsx";
+import { summary } from "../lib/summary.ts";
 
-function summaryOf(description: string): string {
-  const line = description.split("\n")[0].trim();
-  return line.length > 120 ? line.slice(0, 119).trimEnd() + "…" : line;
-}
+// Similar tickets are a short list beside other content: their summaries are cut shorter.
+const SIMILAR_SUMMARY_MAX = 120;
 
 /** Links to similar open tickets, or a quiet note that there are none. */
 export function SimilarList(props: { tickets: readonly Ticket[] }) {
@@ -21,7 +20,8 @@ export function SimilarList(props: { tickets: readonly Ticket[] }) {
           <ul>
             {props.tickets.map((t) => (
               <li key={t.id}>
-                <a href={`/tickets/${t.id}`}>{summaryOf(t.description)}</a> <StatusBadge status={t.status} />
+                <a href={`/tickets/${t.id}`}>{summary(t.description, SIMILAR_SUMMARY_MAX)}</a>{" "}
+                <StatusBadge status={t.status} />
               </li>
             ))}
           </ul>

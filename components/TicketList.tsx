@@ -1,15 +1,7 @@
 import type { Ticket } from "../lib/data/types.ts";
 import { CategoryBadge, CheckCategoryBadge, StatusBadge } from "./Badges.tsx";
 import { RelativeTime } from "./Time.tsx";
-
-// The same cut for every list card, so it is a constant, not a parameter no caller set.
-const SUMMARY_MAX = 140;
-
-/** The first line of a description, cut to at most 140 characters, for lists. */
-export function summary(description: string): string {
-  const line = description.split("\n")[0].trim();
-  return line.length > SUMMARY_MAX ? line.slice(0, SUMMARY_MAX - 1).trimEnd() + "…" : line;
-}
+import { summary } from "../lib/summary.ts";
 
 /**
  * A list of tickets as cards with their badges and times; staff also see the "check category" flag, and

@@ -8,6 +8,10 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { defineIsland } from "../lib/islands/define_island.tsx";
 import { MAX_TEXT } from "../lib/limits.ts";
+import { summary } from "../lib/summary.ts";
+
+// Similar tickets are a short list beside other content: their summaries are cut shorter.
+const SIMILAR_SUMMARY_MAX = 120;
 
 /** Props of the similar-tickets hint: the id of the textarea it follows. */
 interface SimilarTicketsProps {
@@ -23,11 +27,6 @@ interface SimilarTicket {
 const PAUSE_MS = 350;
 /** Too little text to compare: a few letters match everything. */
 const MIN_LENGTH = 8;
-
-function summaryOf(description: string): string {
-  const line = description.split("\n")[0].trim();
-  return line.length > 120 ? line.slice(0, 119).trimEnd() + "…" : line;
-}
 
 /** The list of similar open tickets, updated while the person types. */
 function SimilarTickets(props: SimilarTicketsProps) {
@@ -80,7 +79,7 @@ function SimilarTickets(props: SimilarTicketsProps) {
           <ul>
             {tickets.value.map((t) => (
               <li key={t.id}>
-                <a href={`/tickets/${t.id}`}>{summaryOf(t.description)}</a>
+                <a href={`/tickets/${t.id}`}>{summary(t.description, SIMILAR_SUMMARY_MAX)}</a>
               </li>
             ))}
           </ul>

@@ -183,6 +183,10 @@ Deno.test("[search pages] /tickets?q= marks the matched words; a bad q is shown 
     assert.deepEqual(links.map((a) => a.getAttribute("href")), [`/tickets/${b2.id}`]);
     assert.deepEqual([...links[0].querySelectorAll("mark")].map((m) => m.textContent), ["projector", "hall"]);
     assert.equal(document.querySelector("#filter-q")?.getAttribute("value"), "projectr hall");
+    // Times read naturally here too, with the exact time on hover.
+    const opened = document.querySelector(".search-results time[data-relative]");
+    assert.match(opened?.textContent ?? "", /ago|just now/);
+    assert.match(opened?.getAttribute("title") ?? "", /UTC$/);
     const xss = await (await t.app.request("/tickets?q=script", { headers: cookie("helpdesk") })).text();
     assert.doesNotMatch(xss, /<script>alert/);
     assert.match(xss, /&lt;<mark>script<\/mark>>alert\(1\)/);

@@ -21,7 +21,7 @@ import {
 import { waitingOn } from "../../lib/data/thread_state.ts";
 import { CATEGORIES } from "../../lib/categories.ts";
 import { STATUSES } from "../../lib/helpdesk.ts";
-import { summary } from "../../components/TicketList.tsx";
+import { summary } from "../../lib/summary.ts";
 import { type QueueRow, type QueueView, ticketNumber } from "../../components/queue_view.ts";
 import { HEARTBEAT, heartbeatWait, pulledStream, type StreamTiming } from "./pulled_stream.ts";
 import { type ListFilters, parseListFilters, searchOf } from "./list_filters.ts";

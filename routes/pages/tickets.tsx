@@ -199,7 +199,7 @@ export function ticketListPages(h: Helpdesk) {
                 </div>
               )
             : search.found
-            ? <SearchResults matches={search.found.matches} />
+            ? <SearchResults matches={search.found.matches} now={h.now()} />
             : (
               <TicketList
                 tickets={page!.tickets}
