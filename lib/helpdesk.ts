@@ -368,8 +368,13 @@ export async function readThread(
 ): Promise<Message[]> {
   const viewer = viewerOf(asker);
   await viewTicket(h, viewer, id);
+  return await threadFor(h, viewer.role, id, range);
+}
+
+/** A range of a ticket's thread as a role receives it (reporters: without internal notes); no visibility check. */
+async function threadFor(h: Helpdesk, role: Role, id: string, range: ThreadRange = {}): Promise<Message[]> {
   const messages = await listMessages(storeOf(h), id, range);
-  return messages.filter((m) => mayReceive(viewer.role, m));
+  return messages.filter((m) => mayReceive(role, m));
 }
 
 /**
@@ -538,6 +543,24 @@ export async function similarTickets(
 export async function readHistory(h: Helpdesk, asker: Asker, id: string): Promise<HistoryEntry[]> {
   const ticket = await viewTicket(h, asker, id);
   return listHistory(storeOf(h), id, ticket.historyCount);
+}
+
+/**
+ * A ticket the asker may see with its thread and its history, for the ticket page: one visibility check,
+ * then the thread and the history read side by side.
+ */
+export async function readTicketWhole(
+  h: Helpdesk,
+  asker: Asker,
+  id: string,
+): Promise<{ ticket: Ticket; messages: Message[]; history: HistoryEntry[] }> {
+  const viewer = viewerOf(asker);
+  const ticket = await viewTicket(h, viewer, id);
+  const [messages, history] = await Promise.all([
+    threadFor(h, viewer.role, id),
+    listHistory(storeOf(h), id, ticket.historyCount),
+  ]);
+  return { ticket, messages, history };
 }
 
 /**

@@ -14,8 +14,7 @@ import {
   type Helpdesk,
   needsCategoryCheck,
   postMessage,
-  readHistory,
-  readThread,
+  readTicketWhole,
   restoreDescription,
   similarTicketsIfReady,
   type TicketChange,
@@ -140,11 +139,9 @@ function TicketPage(
 
 async function showTicket(h: Helpdesk, c: Context<RolePageEnv>, id: string, state: PageState, status = 200) {
   const viewer = await pageViewer(c, c.get("role"), c.get("name"));
-  const ticket = await viewTicket(h, viewer, id);
+  const { ticket, messages, history } = await readTicketWhole(h, viewer, id);
   // Staff see the open tickets that may be the same problem; reporters find theirs while filing.
-  const [messages, history, look, similar] = await Promise.all([
-    readThread(h, viewer, id),
-    readHistory(h, viewer, id),
+  const [look, similar] = await Promise.all([
     lookAtTicket(h, viewer, ticket),
     viewer.role === "helpdesk" ? similarTicketsIfReady(h, viewer.role, ticket.description, id) : null,
   ]);
