@@ -5,7 +5,7 @@
  */
 import { keys } from "./keys.ts";
 import { coarseBucketOf, histogramBucketOf } from "./resolution_histogram.ts";
-import { bucketsOf, dateOf, monthOf } from "./time_buckets.ts";
+import { bucketsOf, dateOf, monthOfDate } from "./time_buckets.ts";
 import { waitingOn } from "./thread_state.ts";
 import type { Role, TicketRecord } from "./types.ts";
 
@@ -43,9 +43,11 @@ export function contributionsOf(
     counters.set(id, { key, delta: (counters.get(id)?.delta ?? 0n) + delta });
   };
   add(keys.countByStatusCategory(ticket.status, ticket.category), 1n);
-  add(keys.openedByDay(dateOf(openedMs, timeZone)), 1n);
+  const openedDate = dateOf(openedMs, timeZone);
+  add(keys.openedByDay(openedDate), 1n);
   if (ticket.status === "closed") {
-    const month = monthOf(openedMs, timeZone);
+    // The opening month is that of the opening day, so the opening time is formatted once.
+    const month = monthOfDate(openedDate);
     const closedMs = Date.parse(ticket.closedAt!);
     add(keys.closedByOpenMonth(month), 1n);
     add(keys.resolutionMsByOpenMonth(month), BigInt(closedMs - openedMs));

@@ -99,9 +99,14 @@ export function dateOf(ms: number, timeZone: string): string {
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
+/** The calendar month ("YYYY-MM") of a calendar day ("YYYY-MM-DD"). */
+export function monthOfDate(date: string): string {
+  return date.slice(0, 7);
+}
+
 /** The calendar month ("YYYY-MM") of a time in the given IANA time zone: the month of its calendar day. */
 export function monthOf(ms: number, timeZone: string): string {
-  return dateOf(ms, timeZone).slice(0, 7);
+  return monthOfDate(dateOf(ms, timeZone));
 }
 
 /** The `count` calendar days ending with `last` ("YYYY-MM-DD"), oldest first; calendar arithmetic, no zone. */
